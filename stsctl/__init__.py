@@ -1,0 +1,3 @@
+"""stsctl: a focused, kubectl-like tool for Kubernetes StatefulSets."""
+
+__version__ = "0.1.0"

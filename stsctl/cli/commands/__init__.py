@@ -1,0 +1,16 @@
+"""One module per command. `register_all` imports them so they attach to the app."""
+
+from __future__ import annotations
+
+import importlib
+
+COMMAND_MODULES = (
+    "validate",
+    "completion",
+    "version",
+)
+
+
+def register_all() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"stsctl.cli.commands.{name}")

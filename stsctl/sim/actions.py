@@ -1,0 +1,124 @@
+"""What a controller may ask for. Frozen values; the engine in `backends.local` applies them.
+
+Actions of one plan are applied in order. If one fails (the API rejects it), the engine records
+its `on_failure` event (with `: <error>` appended, or the error text substituted for `{error}`)
+and, like a Kubernetes sync that returns an error, skips the rest of that plan; the controller
+is asked again on the next step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, TypeAlias
+
+EventType = Literal["Normal", "Warning"]
+Propagation = Literal["Background", "Foreground", "Orphan"]
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    """A v1 Event about `involved` (a full object or an object reference dict).
+
+    `component` is the event's `source.component` (`statefulset-controller`,
+    `persistentvolume-controller`, `default-scheduler`, `kubelet`, ...).
+    """
+
+    involved: dict[str, Any]
+    type: EventType
+    reason: str
+    message: str
+    component: str
+    host: str = ""  # source.host (the node, for kubelet events)
+
+
+@dataclass(frozen=True)
+class Create:
+    """Create `obj` (the server fills uid, resourceVersion, timestamps, defaults)."""
+
+    obj: dict[str, Any]
+    on_success: tuple[RecordEvent, ...] = ()
+    on_failure: RecordEvent | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """Replace metadata+spec of an existing object with `obj` (status is kept)."""
+
+    obj: dict[str, Any]
+    on_success: tuple[RecordEvent, ...] = ()
+    on_failure: RecordEvent | None = None
+
+
+@dataclass(frozen=True)
+class UpdateStatus:
+    """Replace the `status` of an object (the /status subresource): no generation bump."""
+
+    kind: str
+    namespace: str | None
+    name: str
+    status: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Delete an object as an API client would.
+
+    `grace_period_seconds=None` uses the object's default (pods: terminationGracePeriodSeconds);
+    0 removes a pod at once. `uid` is a precondition: skip if the object was replaced meanwhile.
+    """
+
+    kind: str
+    namespace: str | None
+    name: str
+    uid: str | None = None
+    grace_period_seconds: int | None = None
+    propagation: Propagation | None = None
+    on_success: tuple[RecordEvent, ...] = ()
+    on_failure: RecordEvent | None = None
+
+
+@dataclass(frozen=True)
+class RemoveFinalizer:
+    """Drop one finalizer (the object disappears when none remain and it is being deleted)."""
+
+    kind: str
+    namespace: str | None
+    name: str
+    finalizer: str
+
+
+Action: TypeAlias = Create | Update | UpdateStatus | Delete | RemoveFinalizer | RecordEvent
+
+
+@dataclass
+class Plan:
+    """A controller's decision for one key.
+
+    `wake_at`: the earliest future simulated time at which this key's decision could change even
+    if no object changes (a pod becoming Ready after its start delay, minReadySeconds expiring, a
+    grace period ending). None when only object changes matter.
+    """
+
+    actions: list[Action] = field(default_factory=list)
+    wake_at: datetime | None = None
+
+    def add(self, *actions: Action) -> Plan:
+        self.actions.extend(actions)
+        return self
+
+    def wake(self, when: datetime | None) -> Plan:
+        if when is not None and (self.wake_at is None or when < self.wake_at):
+            self.wake_at = when
+        return self
+
+    def extend(self, other: Plan) -> Plan:
+        self.actions.extend(other.actions)
+        return self.wake(other.wake_at)
+
+
+def earliest(times: Sequence[datetime | None]) -> datetime | None:
+    """The earliest of some optional times."""
+    present = [t for t in times if t is not None]
+    return min(present) if present else None

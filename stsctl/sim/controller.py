@@ -1,0 +1,60 @@
+"""The contract between simulated controllers and the engine that runs them.
+
+Like a real controller, each one has a work queue of keys: the engine enqueues the keys that an
+object change concerns (`keys_for`) and the keys whose `wake_at` has come, then calls
+`reconcile(view, key, now)` once per key. `reconcile` gathers its inputs from the view and calls a
+pure `plan_*` function; it must never mutate anything it reads from the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, Protocol
+
+from stsctl.sim.actions import Plan
+
+# A work-queue key: (namespace or "" for cluster-scoped, name) of the object to reconcile.
+Key = tuple[str, str]
+
+
+class ClusterView(Protocol):
+    """Read-only access to the objects of the cluster as they are at this step."""
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+        """The object, or None."""
+        ...
+
+    def list(self, kind: str, namespace: str | None = None) -> Iterator[dict[str, Any]]:
+        """Objects of `kind` in `namespace` (all namespaces when None), in name order."""
+        ...
+
+    def by_uid(self, uid: str) -> dict[str, Any] | None:
+        """The live object with this uid, or None."""
+        ...
+
+    def dependents(self, owner_uid: str) -> Iterator[dict[str, Any]]:
+        """Objects with an ownerReference to `owner_uid`."""
+        ...
+
+
+class Controller(Protocol):
+    """One simulated controller (statefulset-controller, kubelet, ...)."""
+
+    name: str
+    """The component name written into events (`source.component`)."""
+
+    watches: tuple[str, ...]
+    """Kinds whose changes may enqueue keys for this controller."""
+
+    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
+        """The keys a change to `obj` (one of `watches`) makes this controller look at."""
+        ...
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        """Every key, for the full resync the engine does when it starts."""
+        ...
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        """Decide what to do for `key` at `now`."""
+        ...
