@@ -28,7 +28,9 @@ def format_path(path: FieldPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif isinstance(part, MapKey) or "." in part or "/" in part:
-            out += f"[{part}]"  # map keys such as label names: metadata.labels[app.kubernetes.io/name]
+            out += (
+                f"[{part}]"  # map keys such as label names: metadata.labels[app.kubernetes.io/name]
+            )
         else:
             out += f".{part}" if out else part
     return out
