@@ -346,24 +346,23 @@ def _check_governing_service(index: int, sts: Obj, world: _World) -> list[Findin
     ports = [_map(p) for p in _list(svc_spec.get("ports"))]
     if svc_index is not None and len(ports) == 1 and not _str(ports[0].get("name")):
         # With two or more ports the API itself requires names. A single unnamed port is
-        # accepted and only loses its SRV records; that is worth saying when the pods name the
-        # port it targets (the user evidently meant a named port), not for every Service.
+        # accepted but gets no SRV record, which clients of a StatefulSet often rely on.
         port = ports[0]
+        protocol = _str(port.get("protocol")) or "TCP"
         named_in_pod = _container_port_name(spec.get("template"), port.get("targetPort"))
-        if named_in_pod:
-            protocol = _str(port.get("protocol")) or "TCP"
-            findings.append(
-                (
-                    svc_index,
-                    warning(
-                        ("spec", "ports", 0),
-                        f"port {port.get('port')}/{protocol} has no name, so no SRV records "
-                        f"(_{named_in_pod}._{protocol.lower()}.{service_name}.{namespace}.svc."
-                        f"{CLUSTER_DOMAIN}) are published for it although the pods call it "
-                        f'"{named_in_pod}"; add name: {named_in_pod}',
-                    ),
-                )
+        suggestion = named_in_pod or f"{protocol.lower()}-{port.get('port')}"
+        because = f' although the pods call it "{named_in_pod}"' if named_in_pod else ""
+        findings.append(
+            (
+                svc_index,
+                warning(
+                    ("spec", "ports", 0),
+                    f"port {port.get('port')}/{protocol} has no name, so no SRV records "
+                    f"(_{suggestion}._{protocol.lower()}.{service_name}.{namespace}.svc."
+                    f"{CLUSTER_DOMAIN}) are published for it{because}; add name: {suggestion}",
+                ),
             )
+        )
     return findings
 
 

@@ -224,11 +224,19 @@ def test_an_unnamed_port_that_the_pods_name_gets_no_srv_records() -> None:
     ]
 
 
-def test_an_unnamed_port_the_pods_do_not_name_either_is_fine() -> None:
+def test_an_unnamed_port_gets_a_warning_even_when_the_pods_do_not_name_it() -> None:
     sts = web()
     del sts["spec"]["template"]["spec"]["containers"][0]["ports"][0]["name"]
     svc = headless_service(ports=[{"port": 80}])
-    assert found([svc, pv("pv001"), pv("pv002"), sts]) == []
+    assert found([svc, pv("pv001"), pv("pv002"), sts]) == [
+        (
+            0,
+            "spec.ports[0]",
+            "port 80/TCP has no name, so no SRV records "
+            "(_tcp-80._tcp.nginx.default.svc.cluster.local) are published for it; "
+            "add name: tcp-80",
+        )
+    ]
 
 
 def test_more_replicas_than_volumes() -> None:
