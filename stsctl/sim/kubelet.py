@@ -1,0 +1,1122 @@
+"""The simulated kubelet: one per node, it runs the pods bound to its node.
+
+It owns everything a kubelet writes: pod `status` (phase, conditions, IPs, start time, container
+statuses), the kubelet's events (`Pulling`, `Pulled`, `Created`, `Started`, `Killing`,
+`BackOff`, `Unhealthy`, `Failed`) exactly as v1.35 words them, the final `Delete(grace 0)` of a
+pod whose containers have stopped, and its own node's `Ready` condition and image list.
+
+The kubelet keeps no memory between calls: every decision is derived from the pod as stored
+(container states, their timestamps, restart counts) and the node, so a pod's progress survives
+any number of processes. Each state change is a transition with a due time (`timings`); all
+transitions whose time has come are applied in order and the earliest future one is the plan's
+`wake_at`. Events are emitted only together with the status change they belong to, so looking
+at the same pod twice in one instant never repeats one.
+
+Simplifications (documented, deliberate): containers of one pod start in parallel (a real
+kubelet pulls images one at a time); faults other than `image-pull-error` apply to regular
+containers only; `broken` makes a pod NotReady at once rather than after `failureThreshold`
+failed probes; the `Unhealthy` event is emitted when readiness is lost (or, for `never-ready`,
+when the container starts), not on every failed probe.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from math import ceil
+from typing import Any
+
+from stsctl.clock import format_time, parse_time
+from stsctl.core.defaults import image_pull_policy_for
+from stsctl.sim import ipam, timings
+from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, UpdateStatus
+from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.faults import NODE_DOWN, Faults, parse_bool, pod_faults
+
+Obj = dict[str, Any]
+
+COMPONENT = "kubelet"
+
+# Condition types the kubelet owns, in the order it writes them (generateAPIPodStatus).
+POD_READY_TO_START_CONTAINERS = "PodReadyToStartContainers"
+INITIALIZED = "Initialized"
+READY = "Ready"
+CONTAINERS_READY = "ContainersReady"
+POD_SCHEDULED = "PodScheduled"
+_KUBELET_CONDITIONS = (POD_READY_TO_START_CONTAINERS, INITIALIZED, READY, CONTAINERS_READY)
+
+CONTAINER_CREATING = "ContainerCreating"
+POD_INITIALIZING = "PodInitializing"
+ERR_IMAGE_PULL = "ErrImagePull"
+IMAGE_PULL_BACKOFF = "ImagePullBackOff"
+ERR_IMAGE_NEVER_PULL = "ErrImageNeverPull"
+CRASH_LOOP_BACKOFF = "CrashLoopBackOff"
+
+_DEFAULT_WAITING = (CONTAINER_CREATING, POD_INITIALIZING)
+_MAX_STEPS = 200
+
+
+# --- Small helpers shared by the other simulated controllers --------------------------------
+
+
+def meta(obj: Obj) -> Obj:
+    m = obj.get("metadata")
+    return m if isinstance(m, dict) else {}
+
+
+def get_annotations(obj: Obj) -> dict[str, str]:
+    a = meta(obj).get("annotations")
+    return a if isinstance(a, dict) else {}
+
+
+def get_condition(status: Obj | None, cond_type: str) -> Obj | None:
+    """The condition of `cond_type` in a status, or None."""
+    for cond in (status or {}).get("conditions") or ():
+        if isinstance(cond, dict) and cond.get("type") == cond_type:
+            return cond
+    return None
+
+
+def condition_true(status: Obj | None, cond_type: str) -> bool:
+    cond = get_condition(status, cond_type)
+    return cond is not None and cond.get("status") == "True"
+
+
+def set_condition(status: Obj, new: Obj, now: datetime) -> bool:
+    """podutil.UpdatePodCondition: replace or append `new` in `status["conditions"]`.
+
+    `lastTransitionTime` becomes `now` when the condition's status changes and is kept
+    otherwise. Returns whether anything changed.
+    """
+    conds = status.setdefault("conditions", [])
+    cond = dict(new)
+    cond.setdefault("lastProbeTime", None)
+    for i, old in enumerate(conds):
+        if old.get("type") != cond["type"]:
+            continue
+        if old.get("status") == cond.get("status") and old.get("lastTransitionTime"):
+            cond["lastTransitionTime"] = old["lastTransitionTime"]
+        else:
+            cond["lastTransitionTime"] = format_time(now)
+        if old == cond:
+            return False
+        conds[i] = cond
+        return True
+    cond.setdefault("lastTransitionTime", format_time(now))
+    conds.append(cond)
+    return True
+
+
+def node_is_down(node: Obj) -> bool:
+    """Whether `stsctl sim` has taken the node down (annotation `sim.stsctl.io/down`)."""
+    return parse_bool(str(get_annotations(node).get(NODE_DOWN, "")).strip()) is True
+
+
+def node_internal_ip(node: Obj) -> str:
+    for address in (node.get("status") or {}).get("addresses") or ():
+        if isinstance(address, dict) and address.get("type") == "InternalIP":
+            return str(address.get("address", ""))
+    return ""
+
+
+def pod_ref(pod: Obj, field_path: str = "") -> Obj:
+    """An ObjectReference to a pod (or one of its containers, with `field_path`)."""
+    m = meta(pod)
+    ref: Obj = {
+        "kind": "Pod",
+        "namespace": m.get("namespace", ""),
+        "name": m.get("name", ""),
+        "uid": m.get("uid", ""),
+        "apiVersion": "v1",
+    }
+    if m.get("resourceVersion"):
+        ref["resourceVersion"] = m["resourceVersion"]
+    if field_path:
+        ref["fieldPath"] = field_path
+    return ref
+
+
+def format_pod(pod: Obj) -> str:
+    """The kubelet's `format.Pod`: `name_namespace(uid)`."""
+    m = meta(pod)
+    return f"{m.get('name', '')}_{m.get('namespace', '')}({m.get('uid', '')})"
+
+
+def go_duration(value: timedelta) -> str:
+    """Go's `time.Duration.String()`: `500ms`, `1s`, `1.5s`, `1m20s`, `5m0s`, `1h0m0s`."""
+    nanos = round(value.total_seconds() * 1_000_000_000)
+    if nanos == 0:
+        return "0s"
+    sign = "-" if nanos < 0 else ""
+    nanos = abs(nanos)
+
+    def frac(n: int, unit: int) -> str:
+        whole, rest = divmod(n, unit)
+        if not rest:
+            return str(whole)
+        digits = str(rest).rjust(len(str(unit)) - 1, "0").rstrip("0")
+        return f"{whole}.{digits}"
+
+    if nanos < 1_000:
+        return f"{sign}{nanos}ns"
+    if nanos < 1_000_000:
+        return f"{sign}{frac(nanos, 1_000)}µs"
+    if nanos < 1_000_000_000:
+        return f"{sign}{frac(nanos, 1_000_000)}ms"
+    hours, rest = divmod(nanos, 3600 * 1_000_000_000)
+    minutes, rest = divmod(rest, 60 * 1_000_000_000)
+    out = sign
+    if hours:
+        out += f"{hours}h"
+    if hours or minutes:
+        out += f"{minutes}m"
+    return out + frac(rest, 1_000_000_000) + "s"
+
+
+# --- Images -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A container image reference as containerd resolves it."""
+
+    repository: str  # docker.io/library/nginx
+    reference: str  # docker.io/library/nginx:1.25 (or …@sha256:…)
+
+    @property
+    def image_id(self) -> str:
+        """`imageID` in a container status: the repository at the image's digest."""
+        if "@" in self.reference:
+            return self.reference
+        digest = hashlib.sha256(self.reference.encode()).hexdigest()
+        return f"{self.repository}@sha256:{digest}"
+
+    @property
+    def size_bytes(self) -> int:
+        h = int(hashlib.sha256(("size/" + self.reference).encode()).hexdigest()[:8], 16)
+        return 20_000_000 + h % 60_000_000
+
+
+def normalize_image(image: str) -> ImageRef:
+    """Docker's ParseNormalizedNamed: `nginx:1.25` → `docker.io/library/nginx:1.25`."""
+    name, at, digest = image.partition("@")
+    first, slash, rest = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        domain, path = first, rest
+    else:
+        domain, path = "docker.io", name
+        if "/" not in path:
+            path = "library/" + path
+    last = path.rsplit("/", 1)[-1]
+    tag = ""
+    if ":" in last:
+        path, _, tag = path.rpartition(":")
+    repository = f"{domain}/{path}"
+    if at:
+        return ImageRef(repository, f"{repository}@{digest}")
+    return ImageRef(repository, f"{repository}:{tag or 'latest'}")
+
+
+def node_images(node: Obj) -> set[str]:
+    """Every image name the node reports in `status.images`."""
+    out: set[str] = set()
+    for entry in (node.get("status") or {}).get("images") or ():
+        if isinstance(entry, dict):
+            out.update(str(n) for n in entry.get("names") or ())
+    return out
+
+
+# --- The node's view while planning --------------------------------------------------------
+
+
+@dataclass
+class NodeContext:
+    """What the kubelet knows about its node during one reconcile (mutable: it accumulates the
+    images pulled and the pod IPs handed out in this reconcile)."""
+
+    name: str
+    host_ip: str
+    index: int
+    images: set[str] = field(default_factory=set)
+    pulled: list[ImageRef] = field(default_factory=list)
+    ips_in_use: set[str] = field(default_factory=set)
+
+    def has_image(self, ref: ImageRef) -> bool:
+        return ref.reference in self.images
+
+    def record_pull(self, ref: ImageRef) -> None:
+        if ref.reference not in self.images:
+            self.images.update((ref.reference, ref.image_id))
+            self.pulled.append(ref)
+
+
+def container_id(pod: Obj, name: str, restart_count: int) -> str:
+    seed = f"{meta(pod).get('uid', '')}/{name}/{restart_count}"
+    return "containerd://" + hashlib.sha256(seed.encode()).hexdigest()
+
+
+# --- Per-pod planning ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Container:
+    spec: Obj
+    init: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("name", ""))
+
+    @property
+    def image(self) -> str:
+        return str(self.spec.get("image", ""))
+
+    @property
+    def field_path(self) -> str:
+        return f"spec.{'initContainers' if self.init else 'containers'}{{{self.name}}}"
+
+    @property
+    def pull_policy(self) -> str:
+        policy = self.spec.get("imagePullPolicy")
+        return policy if isinstance(policy, str) and policy else image_pull_policy_for(self.image)
+
+
+@dataclass
+class PodOutcome:
+    """What the kubelet decided for one pod."""
+
+    status: Obj | None = None  # the new status, when it changed
+    events: list[RecordEvent] = field(default_factory=list)
+    delete: Delete | None = None
+    wake_at: datetime | None = None
+
+
+def _t(text: Any) -> datetime | None:
+    return parse_time(text) if isinstance(text, str) and text else None
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+class _PodRun:
+    """One pod's status being advanced to `now` (works on a private copy of the status)."""
+
+    def __init__(self, pod: Obj, ctx: NodeContext, now: datetime) -> None:
+        self.pod = pod
+        self.ctx = ctx
+        self.now = now
+        self.faults: Faults = pod_faults(pod)
+        spec = pod.get("spec") or {}
+        self.spec = spec
+        self.inits = [_Container(c, True) for c in spec.get("initContainers") or ()]
+        self.regulars = [_Container(c, False) for c in spec.get("containers") or ()]
+        self.status: Obj = copy.deepcopy(pod.get("status") or {})
+        self.events: list[RecordEvent] = []
+        generation = meta(pod).get("generation")
+        self.generation: int | None = generation if isinstance(generation, int) else None
+
+    # -- events --------------------------------------------------------------------------------
+
+    def event(self, c: _Container | None, type_: str, reason: str, message: str) -> None:
+        involved = pod_ref(self.pod, c.field_path if c else "")
+        self.events.append(
+            RecordEvent(involved, type_, reason, message, COMPONENT, self.ctx.name)  # type: ignore[arg-type]
+        )
+
+    # -- container statuses -----------------------------------------------------------------
+
+    def statuses(self, init: bool) -> list[Obj]:
+        key = "initContainerStatuses" if init else "containerStatuses"
+        value = self.status.get(key)
+        return value if isinstance(value, list) else []
+
+    def cstatus(self, c: _Container) -> Obj:
+        for st in self.statuses(c.init):
+            if st.get("name") == c.name:
+                return st
+        st = self._default_status(c)
+        key = "initContainerStatuses" if c.init else "containerStatuses"
+        self.status.setdefault(key, []).append(st)
+        return st
+
+    def _default_status(self, c: _Container) -> Obj:
+        reason = POD_INITIALIZING if self.inits else CONTAINER_CREATING
+        st: Obj = {
+            "image": c.image,
+            "imageID": "",
+            "lastState": {},
+            "name": c.name,
+            "ready": False,
+            "restartCount": 0,
+            "started": False,
+            "state": {"waiting": {"reason": reason}},
+        }
+        mounts = [
+            {k: v for k, v in m.items() if k in ("name", "mountPath", "readOnly", "subPath")}
+            for m in c.spec.get("volumeMounts") or ()
+            if isinstance(m, dict)
+        ]
+        for m in mounts:
+            if m.get("readOnly"):
+                m["recursiveReadOnly"] = "Disabled"
+        if mounts:
+            st["volumeMounts"] = mounts
+        return st
+
+    @staticmethod
+    def waiting_reason(st: Obj) -> str | None:
+        waiting = (st.get("state") or {}).get("waiting")
+        return str(waiting.get("reason", "")) if isinstance(waiting, dict) else None
+
+    @staticmethod
+    def running(st: Obj) -> Obj | None:
+        r = (st.get("state") or {}).get("running")
+        return r if isinstance(r, dict) else None
+
+    @staticmethod
+    def terminated(st: Obj) -> Obj | None:
+        t = (st.get("state") or {}).get("terminated")
+        return t if isinstance(t, dict) else None
+
+    # -- first status ---------------------------------------------------------------------------
+
+    def initial_status(self) -> None:
+        host_ip = self.ctx.host_ip
+        self.status["phase"] = "Pending"
+        if host_ip:
+            self.status["hostIP"] = host_ip
+            self.status["hostIPs"] = [{"ip": host_ip}]
+        self.status["startTime"] = format_time(self.now)
+        self.status.setdefault("qosClass", qos_class(self.spec))
+        self.status["initContainerStatuses"] = [self._default_status(c) for c in self.inits]
+        if not self.inits:
+            self.status.pop("initContainerStatuses")
+        self.status["containerStatuses"] = [self._default_status(c) for c in self.regulars]
+
+    # -- sandbox --------------------------------------------------------------------------------
+
+    def sandbox_ready_at(self) -> datetime | None:
+        cond = get_condition(self.status, POD_READY_TO_START_CONTAINERS)
+        if cond is None or cond.get("status") != "True":
+            return None
+        return _t(cond.get("lastTransitionTime"))
+
+    def make_sandbox(self) -> None:
+        if self.spec.get("hostNetwork") is True and self.ctx.host_ip:
+            ip = self.ctx.host_ip
+        else:
+            ip = ipam.allocate_pod_ip(self.ctx.index, self.ctx.ips_in_use)
+        self.ctx.ips_in_use.add(ip)
+        self.status["podIP"] = ip
+        self.status["podIPs"] = [{"ip": ip}]
+        self.set_kubelet_condition(POD_READY_TO_START_CONTAINERS, "True")
+        self.begin(self.inits[:1] if self.inits else self.regulars)
+
+    # -- image pull and start ------------------------------------------------------------------
+
+    def begin(self, group: Iterable[_Container]) -> None:
+        """The kubelet reaches these containers: pull their images or start them."""
+        for c in group:
+            st = self.cstatus(c)
+            ref = normalize_image(c.image)
+            if self.faults.image_pull_error:
+                self.event(c, "Normal", "Pulling", f'Pulling image "{c.image}"')
+                continue
+            policy = c.pull_policy
+            present = self.ctx.has_image(ref)
+            if policy == "Never" and not present:
+                msg = f'Container image "{c.image}" is not present with pull policy of Never'
+                self.event(c, "Warning", ERR_IMAGE_NEVER_PULL, msg)
+                self.event(c, "Warning", "Failed", f"Error: {ERR_IMAGE_NEVER_PULL}")
+                st["state"] = {"waiting": {"reason": ERR_IMAGE_NEVER_PULL, "message": msg}}
+                continue
+            if policy != "Always" and present:
+                self.event(c, "Normal", "Pulled", already_present_message(c.image))
+                self.start(c)
+                continue
+            self.event(c, "Normal", "Pulling", f'Pulling image "{c.image}"')
+
+    def start(self, c: _Container, restart: bool = False) -> None:
+        st = self.cstatus(c)
+        if restart:
+            ended = self.terminated(st) or (st.get("lastState") or {}).get("terminated")
+            if ended:
+                st["lastState"] = {"terminated": dict(ended)}
+            st["restartCount"] = int(st.get("restartCount") or 0) + 1
+        ref = normalize_image(c.image)
+        cid = container_id(self.pod, c.name, int(st.get("restartCount") or 0))
+        st["containerID"] = cid
+        st["image"] = ref.reference
+        st["imageID"] = ref.image_id
+        st["started"] = True
+        st["state"] = {"running": {"startedAt": format_time(self.now)}}
+        self.event(c, "Normal", "Created", f"Created container: {c.name}")
+        self.event(c, "Normal", "Started", f"Started container {c.name}")
+        st["ready"] = self.container_ready(c, st)
+        if not c.init and self.unready_fault() and not st["ready"]:
+            self.event(c, "Warning", "Unhealthy", self.unhealthy_message(c))
+
+    def restart(self, c: _Container) -> None:
+        ref = normalize_image(c.image)
+        if c.pull_policy == "Always":
+            self.event(c, "Normal", "Pulling", f'Pulling image "{c.image}"')
+            self.event(c, "Normal", "Pulled", pulled_message(c.image, timings.IMAGE_REPULL, ref))
+        else:
+            self.event(c, "Normal", "Pulled", already_present_message(c.image))
+        self.start(c, restart=True)
+
+    def pull_done(self, c: _Container) -> None:
+        ref = normalize_image(c.image)
+        self.event(c, "Normal", "Pulled", pulled_message(c.image, timings.IMAGE_PULL, ref))
+        self.ctx.record_pull(ref)
+        self.start(c)
+
+    # -- readiness -----------------------------------------------------------------------------
+
+    def unready_fault(self) -> bool:
+        return self.faults.never_ready or self.faults.broken
+
+    def ready_at(self, c: _Container, st: Obj) -> datetime | None:
+        """When a running container passes its first readiness probe (None: never)."""
+        running = self.running(st)
+        if running is None:
+            return None
+        if c.init:
+            return None
+        if self.unready_fault():
+            return None
+        started = _t(running.get("startedAt"))
+        if started is None:
+            return None
+        probe = c.spec.get("readinessProbe")
+        if not isinstance(probe, dict):
+            return started
+        delay = int(probe.get("initialDelaySeconds") or 0)
+        period = int(probe.get("periodSeconds") or 10) or 10
+        # The probe runs when the container starts and then every period; runs before the
+        # initial delay are skipped, so the first counted one is the first tick at or after it.
+        return started + timedelta(seconds=period * ceil(delay / period))
+
+    def container_ready(self, c: _Container, st: Obj) -> bool:
+        if c.init:
+            t = self.terminated(st)
+            return t is not None and t.get("exitCode") == 0
+        at = self.ready_at(c, st)
+        return at is not None and at <= self.now
+
+    def unhealthy_message(self, c: _Container) -> str:
+        probe = c.spec.get("readinessProbe")
+        if isinstance(probe, dict):
+            if isinstance(probe.get("exec"), dict):
+                return "Readiness probe failed: "
+            tcp = probe.get("tcpSocket")
+            if isinstance(tcp, dict):
+                port = resolve_container_port(c.spec, tcp.get("port"))
+                ip = self.status.get("podIP", "")
+                return f"Readiness probe failed: dial tcp {ip}:{port}: connect: connection refused"
+            if isinstance(probe.get("grpc"), dict):
+                return 'Readiness probe failed: service unhealthy (responded with "NOT_SERVING")'
+        return "Readiness probe failed: HTTP probe failed with statuscode: 503"
+
+    # -- conditions and phase -------------------------------------------------------------------
+
+    def set_kubelet_condition(
+        self, cond_type: str, status: str, reason: str = "", message: str = ""
+    ) -> None:
+        cond: Obj = {"type": cond_type, "status": status}
+        if self.generation is not None:
+            cond["observedGeneration"] = self.generation
+        if reason:
+            cond["reason"] = reason
+        if message:
+            cond["message"] = message
+        set_condition(self.status, cond, self.now)
+
+    def refresh(self) -> None:
+        """Recompute phase and the kubelet's conditions from the container statuses."""
+        phase = self.status.get("phase")
+        terminal = phase in ("Succeeded", "Failed")
+        incomplete = [
+            c.name
+            for c in self.inits
+            if not ((t := self.terminated(self.cstatus(c))) is not None and t.get("exitCode") == 0)
+        ]
+        for c in self.inits + self.regulars:
+            st = self.cstatus(c)
+            st["ready"] = self.container_ready(c, st)
+        unready = [c.name for c in self.regulars if not self.cstatus(c).get("ready")]
+        sandbox = self.sandbox_ready_at() is not None and not terminal
+        if not terminal:
+            self.status["phase"] = self.phase(bool(incomplete))
+        self.set_kubelet_condition(POD_READY_TO_START_CONTAINERS, "True" if sandbox else "False")
+        if incomplete:
+            msg = f"containers with incomplete status: [{' '.join(incomplete)}]"
+            self.set_kubelet_condition(INITIALIZED, "False", "ContainersNotInitialized", msg)
+        else:
+            self.set_kubelet_condition(INITIALIZED, "True")
+        if terminal:
+            reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
+            self.set_kubelet_condition(READY, "False", reason)
+            self.set_kubelet_condition(CONTAINERS_READY, "False", reason)
+        elif unready:
+            msg = f"containers with unready status: [{' '.join(unready)}]"
+            self.set_kubelet_condition(READY, "False", "ContainersNotReady", msg)
+            self.set_kubelet_condition(CONTAINERS_READY, "False", "ContainersNotReady", msg)
+        else:
+            self.set_kubelet_condition(READY, "True")
+            self.set_kubelet_condition(CONTAINERS_READY, "True")
+        self.order_conditions()
+        if self.generation is not None:
+            self.status["observedGeneration"] = self.generation
+
+    def phase(self, pending_init: bool) -> str:
+        # kubelet getPhase for restartPolicy Always.
+        if pending_init:
+            return "Pending"
+        waiting = running = stopped = 0
+        for c in self.regulars:
+            st = self.cstatus(c)
+            if self.running(st) is not None:
+                running += 1
+            elif self.terminated(st) is not None or (st.get("lastState") or {}).get("terminated"):
+                stopped += 1
+            else:
+                waiting += 1
+        if waiting:
+            return "Pending"
+        if running or stopped:
+            return "Running"
+        return "Pending"
+
+    def order_conditions(self) -> None:
+        conds = self.status.get("conditions") or []
+        by_type = {c.get("type"): c for c in conds}
+        owned = (*_KUBELET_CONDITIONS, POD_SCHEDULED)
+        others = [c for c in conds if c.get("type") not in owned]
+        ordered = [by_type[t] for t in owned if t in by_type]
+        self.status["conditions"] = others + ordered
+
+    # -- the transitions ------------------------------------------------------------------------
+
+    def group_start(self, c: _Container) -> datetime | None:
+        """When the kubelet reached this container (began pulling or starting it): when the
+        sandbox became ready, or when the init container before it completed."""
+        sandbox = self.sandbox_ready_at()
+        if sandbox is None:
+            return None
+        before = self.inits[: self.inits.index(c)] if c.init else self.inits
+        if not before:
+            return sandbox
+        last = self.terminated(self.cstatus(before[-1]))
+        if last is None or last.get("exitCode") != 0:
+            return None
+        return _t(last.get("finishedAt"))
+
+    def pull_schedule(self, start: datetime) -> tuple[str, datetime, datetime | None]:
+        """Where a failing pull that began at `start` is at `now`.
+
+        Returns (phase, since, next_change): phase is "pulling", ErrImagePull or
+        ImagePullBackOff. Attempt n fails IMAGE_PULL after it starts; the failure is reported
+        as ImagePullBackOff on the next pod sync (POD_ERROR_RESYNC later), and the next attempt
+        starts when the n-th back-off has passed since then.
+        """
+        attempt_start = start
+        n = 1
+        for _ in range(10_000):
+            failed = attempt_start + timings.IMAGE_PULL
+            if self.now < failed:
+                return "pulling", attempt_start, failed
+            backing_off = failed + timings.POD_ERROR_RESYNC
+            if self.now < backing_off:
+                return ERR_IMAGE_PULL, failed, backing_off
+            retry = backing_off + timings.backoff(n)
+            if self.now < retry:
+                return IMAGE_PULL_BACKOFF, backing_off, retry
+            attempt_start = retry
+            n += 1
+        return IMAGE_PULL_BACKOFF, self.now, None
+
+    def next_step(self) -> tuple[datetime, str, _Container | None] | None:
+        """The earliest pending transition: (due, what, container)."""
+        if not self.status.get("startTime"):
+            return self.now, "init", None
+        if self.status.get("phase") in ("Succeeded", "Failed"):
+            return None
+        start_time = _t(self.status.get("startTime")) or self.now
+        if self.sandbox_ready_at() is None:
+            due = start_time + timings.SANDBOX_READY + self.faults.start_delay
+            return due, "sandbox", None
+        best: tuple[datetime, str, _Container | None] | None = None
+
+        def consider(due: datetime | None, what: str, c: _Container) -> None:
+            nonlocal best
+            if due is not None and (best is None or due < best[0]):
+                best = (due, what, c)
+
+        for c in self.inits:
+            st = self.cstatus(c)
+            t = self.terminated(st)
+            if t is not None and t.get("exitCode") == 0:
+                continue
+            self._container_steps(c, st, consider)
+            return best
+        for c in self.regulars:
+            self._container_steps(c, self.cstatus(c), consider)
+        return best
+
+    def _container_steps(self, c: _Container, st: Obj, consider: Any) -> None:
+        reason = self.waiting_reason(st)
+        running = self.running(st)
+        ended = self.terminated(st)
+        if reason in _DEFAULT_WAITING or reason in (ERR_IMAGE_PULL, IMAGE_PULL_BACKOFF):
+            start = self.group_start(c)
+            if start is None:
+                return
+            if self.faults.image_pull_error:
+                phase, since, change = self.pull_schedule(start)
+                wanted = None if phase == "pulling" else phase
+                if wanted is not None and reason != wanted:
+                    consider(since, "pull-" + wanted, c)
+                elif change is not None:
+                    consider(change, "pull-tick", c)
+            elif reason in (ERR_IMAGE_PULL, IMAGE_PULL_BACKOFF):
+                # The fault was removed: the next attempt succeeds.
+                _, _, change = self.pull_schedule(start)
+                consider(change, "pull-retry-ok", c)
+            else:
+                consider(start + timings.IMAGE_PULL, "pulled", c)
+        elif running is not None:
+            started = _t(running.get("startedAt")) or self.now
+            if c.init:
+                consider(started + timings.INIT_CONTAINER_RUN, "init-done", c)
+                return
+            if self.faults.exit_code is not None:
+                consider(started + timings.CRASH_RUN, "exit", c)
+                return
+            if self.faults.crash_loop:
+                consider(started + timings.CRASH_RUN, "crash", c)
+            if not st.get("ready"):
+                at = self.ready_at(c, st)
+                if at is not None:
+                    consider(max(at, self.now), "ready", c)
+        elif ended is not None:
+            if self.faults.exit_code is not None and not c.init:
+                return
+            if self.spec.get("restartPolicy") == "Never":
+                return
+            finished = _t(ended.get("finishedAt")) or self.now
+            consider(finished + timings.POD_SYNC, "after-exit", c)
+        elif reason == CRASH_LOOP_BACKOFF:
+            last = (st.get("lastState") or {}).get("terminated") or {}
+            finished = _t(last.get("finishedAt")) or self.now
+            restarts = int(st.get("restartCount") or 0)
+            consider(finished + timings.backoff(restarts), "restart", c)
+
+    def apply(self, what: str, c: _Container | None) -> None:
+        if what == "init":
+            self.initial_status()
+            return
+        if what == "sandbox":
+            self.make_sandbox()
+            return
+        assert c is not None
+        st = self.cstatus(c)
+        if what == "pulled" or what == "pull-retry-ok":
+            if what == "pull-retry-ok":
+                self.event(c, "Normal", "Pulling", f'Pulling image "{c.image}"')
+            self.pull_done(c)
+            if c.init:
+                return
+        elif what == f"pull-{ERR_IMAGE_PULL}":
+            err = pull_error(c.image)
+            if self.waiting_reason(st) == IMAGE_PULL_BACKOFF:
+                self.event(c, "Normal", "Pulling", f'Pulling image "{c.image}"')
+            self.event(c, "Warning", "Failed", f'Failed to pull image "{c.image}": {err}')
+            self.event(c, "Warning", "Failed", f"Error: {ERR_IMAGE_PULL}")
+            st["state"] = {"waiting": {"reason": ERR_IMAGE_PULL, "message": err}}
+        elif what == f"pull-{IMAGE_PULL_BACKOFF}":
+            msg = f'Back-off pulling image "{c.image}"'
+            self.event(c, "Normal", "BackOff", msg)
+            self.event(c, "Warning", "Failed", f"Error: {IMAGE_PULL_BACKOFF}")
+            detail = f"{msg}: {ERR_IMAGE_PULL}: {pull_error(c.image)}"
+            st["state"] = {"waiting": {"reason": IMAGE_PULL_BACKOFF, "message": detail}}
+        elif what == "pull-tick":
+            pass
+        elif what == "init-done":
+            running = self.running(st) or {}
+            st["state"] = {
+                "terminated": {
+                    "containerID": st.get("containerID", ""),
+                    "exitCode": 0,
+                    "finishedAt": format_time(self.now),
+                    "reason": "Completed",
+                    "startedAt": running.get("startedAt", format_time(self.now)),
+                }
+            }
+            st["started"] = False
+            idx = self.inits.index(c)
+            self.begin(
+                self.inits[idx + 1 : idx + 2] if idx + 1 < len(self.inits) else self.regulars
+            )
+        elif what == "crash":
+            self.stop(c, 1)
+            if self.spec.get("restartPolicy") == "Never" and len(self.exit_codes()) == len(
+                self.regulars
+            ):
+                self.status["phase"] = "Failed"
+        elif what == "exit":
+            self.stop(c, self.faults.exit_code or 0)
+            codes = self.exit_codes()
+            if len(codes) == len(self.regulars):
+                self.status["phase"] = "Succeeded" if not any(codes) else "Failed"
+        elif what == "after-exit":
+            restarts = int(st.get("restartCount") or 0)
+            if restarts == 0:
+                self.restart(c)
+            else:
+                ended = self.terminated(st) or {}
+                st["lastState"] = {"terminated": dict(ended)}
+                st["state"] = {
+                    "waiting": {
+                        "reason": CRASH_LOOP_BACKOFF,
+                        "message": (
+                            f"back-off {go_duration(timings.backoff(restarts))} restarting "
+                            f"failed container={c.name} pod={format_pod(self.pod)}"
+                        ),
+                    }
+                }
+                self.event(
+                    c,
+                    "Warning",
+                    "BackOff",
+                    f"Back-off restarting failed container {c.name} in pod {format_pod(self.pod)}",
+                )
+        elif what == "restart":
+            self.restart(c)
+        elif what == "ready":
+            pass  # refresh() recomputes readiness from the probe timing
+
+    def stop(self, c: _Container, exit_code: int, reason: str | None = None) -> None:
+        st = self.cstatus(c)
+        running = self.running(st) or {}
+        st["state"] = {
+            "terminated": {
+                "containerID": st.get("containerID", ""),
+                "exitCode": exit_code,
+                "finishedAt": format_time(self.now),
+                "reason": reason or ("Completed" if exit_code == 0 else "Error"),
+                "startedAt": running.get("startedAt", format_time(self.now)),
+            }
+        }
+        st["ready"] = False
+        st["started"] = False
+
+    def exit_codes(self) -> list[int]:
+        """Exit codes of the regular containers that have terminated."""
+        return [
+            int(t.get("exitCode") or 0)
+            for c in self.regulars
+            if (t := self.terminated(self.cstatus(c))) is not None
+        ]
+
+    def lost_readiness(self, original: Obj) -> None:
+        """`Unhealthy` for running containers that a fault has just made unready."""
+        if not self.unready_fault():
+            return
+        before = {
+            s.get("name"): s for s in original.get("containerStatuses") or () if isinstance(s, dict)
+        }
+        for c in self.regulars:
+            st = self.cstatus(c)
+            old = before.get(c.name) or {}
+            if (
+                old.get("ready")
+                and not st.get("ready")
+                and self.running(st) is not None
+                and st.get("containerID") == old.get("containerID")
+            ):
+                self.event(c, "Warning", "Unhealthy", self.unhealthy_message(c))
+
+    def advance(self) -> datetime | None:
+        """Apply every transition due by `now`; return when the next one is due."""
+        for _ in range(_MAX_STEPS):
+            step = self.next_step()
+            if step is None:
+                return None
+            due, what, c = step
+            if due > self.now:
+                return due
+            self.apply(what, c)
+            self.refresh()
+        return self.now + timings.POD_SYNC
+
+    # -- termination ----------------------------------------------------------------------------
+
+    def terminate(self) -> tuple[bool, datetime | None]:
+        """A pod being deleted: stop its containers when the termination time is over.
+
+        Returns (done, wake_at): done means the containers have stopped and the pod can go.
+        """
+        m = meta(self.pod)
+        deletion = _t(m.get("deletionTimestamp")) or self.now
+        grace_value = m.get("deletionGracePeriodSeconds")
+        if not isinstance(grace_value, int):
+            grace_value = self.spec.get("terminationGracePeriodSeconds", 30)
+        grace = timedelta(seconds=int(grace_value or 0))
+        requested = deletion - grace
+        running = [c for c in self.inits + self.regulars if self.running(self.cstatus(c))]
+        if not self.status.get("startTime") or not running:
+            return True, None
+        wanted = (
+            self.faults.termination
+            if self.faults.termination is not None
+            else min(timings.TERMINATION, grace)
+        )
+        killed = wanted > grace
+        due = requested + min(wanted, grace)
+        if self.now < due:
+            return False, due
+        for c in running:
+            self.event(c, "Normal", "Killing", f"Stopping container {c.name}")
+            if killed:
+                self.stop(c, 137, "Error")
+            else:
+                self.stop(c, 0)
+        codes = self.exit_codes()
+        all_stopped = len(codes) == len(self.regulars)
+        self.status["phase"] = "Succeeded" if all_stopped and not any(codes) else "Failed"
+        self.refresh()
+        return True, None
+
+
+def plan_pod(pod: Obj, ctx: NodeContext, now: datetime) -> PodOutcome:
+    """Advance one pod bound to the kubelet's node to `now`."""
+    run = _PodRun(pod, ctx, now)
+    m = meta(pod)
+    original = pod.get("status") or {}
+    outcome = PodOutcome()
+    if m.get("deletionTimestamp"):
+        done, wake = run.terminate()
+        if run.status != original:
+            outcome.status = run.status
+        outcome.events = run.events
+        if done:
+            outcome.delete = Delete(
+                kind="Pod",
+                namespace=m.get("namespace"),
+                name=m.get("name", ""),
+                uid=m.get("uid"),
+                grace_period_seconds=0,
+            )
+        outcome.wake_at = wake
+        return outcome
+    wake = run.advance()
+    if run.status.get("startTime"):
+        run.refresh()
+        run.lost_readiness(original)
+    if run.status != original:
+        outcome.status = run.status
+    outcome.events = run.events
+    outcome.wake_at = wake
+    return outcome
+
+
+# --- Messages ----------------------------------------------------------------------------------
+
+
+def already_present_message(image: str) -> str:
+    # KubeletEnsureSecretPulledImages is beta and on in v1.35, which adds the access clause.
+    return f'Container image "{image}" already present on machine and can be accessed by the pod'
+
+
+def pulled_message(image: str, took: timedelta, ref: ImageRef) -> str:
+    d = go_duration(took)
+    return (
+        f'Successfully pulled image "{image}" in {d} ({d} including waiting). '
+        f"Image size: {ref.size_bytes} bytes."
+    )
+
+
+def pull_error(image: str) -> str:
+    """What containerd answers for an image that does not exist."""
+    ref = normalize_image(image).reference
+    return (
+        f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
+        f'failed to resolve reference "{ref}": {ref}: not found'
+    )
+
+
+def resolve_container_port(container: Obj, port: Any) -> Any:
+    """A named container port resolved to its number (numbers are returned as they are)."""
+    if isinstance(port, str) and not port.isdigit():
+        for p in container.get("ports") or ():
+            if isinstance(p, dict) and p.get("name") == port:
+                return p.get("containerPort", port)
+    return port
+
+
+def qos_class(spec: Obj) -> str:
+    """The pod's QoS class from its containers' requests and limits."""
+    containers = [
+        c for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+        if isinstance(c, dict)
+    ]  # fmt: skip
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        resources = c.get("resources") or {}
+        requests = resources.get("requests") or {}
+        limits = resources.get("limits") or {}
+        if requests or limits:
+            any_set = True
+        for name in ("cpu", "memory"):
+            if name not in limits or (name in requests and requests[name] != limits[name]):
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+# --- Node status --------------------------------------------------------------------------------
+
+_NODE_CONDITIONS = (
+    ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+)  # fmt: skip
+
+
+def kubelet_node_conditions(node: Obj, now: datetime) -> list[Obj] | None:
+    """The node conditions a running kubelet posts, or None when they are already posted."""
+    old = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or ()}
+    if all(
+        (c := old.get(t)) is not None and c.get("status") == s and c.get("reason") == r
+        for t, s, r, _ in _NODE_CONDITIONS
+    ):
+        return None
+    stamp = format_time(now)
+    out: list[Obj] = []
+    for t, s, r, msg in _NODE_CONDITIONS:
+        prev = old.get(t) or {}
+        same = prev.get("status") == s and prev.get("lastTransitionTime")
+        out.append(
+            {
+                "type": t,
+                "status": s,
+                "lastHeartbeatTime": stamp,
+                "lastTransitionTime": prev["lastTransitionTime"] if same else stamp,
+                "reason": r,
+                "message": msg,
+            }
+        )
+    extra = [c for typ, c in old.items() if typ not in {t for t, *_ in _NODE_CONDITIONS}]
+    return out + extra
+
+
+def plan_node(node: Obj, pods: list[Obj], now: datetime) -> Plan:
+    """Everything the kubelet of `node` does at `now` for its node and its pods."""
+    plan = Plan()
+    if node_is_down(node):
+        return plan
+    name = meta(node).get("name", "")
+    ctx = NodeContext(
+        name=name,
+        host_ip=node_internal_ip(node),
+        index=ipam.node_index(name),
+        images=node_images(node),
+        ips_in_use={
+            str(ip.get("ip"))
+            for p in pods
+            for ip in (p.get("status") or {}).get("podIPs") or ()
+            if isinstance(ip, dict) and ip.get("ip")
+        },
+    )
+    actions: list[Action] = []
+    for pod in pods:
+        outcome = plan_pod(pod, ctx, now)
+        m = meta(pod)
+        actions.extend(outcome.events)
+        if outcome.status is not None:
+            actions.append(
+                UpdateStatus("Pod", m.get("namespace"), m.get("name", ""), outcome.status)
+            )
+        if outcome.delete is not None:
+            actions.append(outcome.delete)
+        plan.wake(outcome.wake_at)
+    node_status = _node_status_update(node, ctx, now)
+    if node_status is not None:
+        status, became_ready = node_status
+        plan.add(UpdateStatus("Node", None, name, status))
+        if became_ready:
+            ref = {
+                "kind": "Node",
+                "name": name,
+                "uid": meta(node).get("uid", ""),
+                "apiVersion": "v1",
+            }
+            plan.add(
+                RecordEvent(
+                    ref,
+                    "Normal",
+                    "NodeReady",
+                    f"Node {name} status is now: NodeReady",
+                    COMPONENT,
+                    name,
+                )
+            )
+    plan.add(*actions)
+    return plan
+
+
+def _node_status_update(node: Obj, ctx: NodeContext, now: datetime) -> tuple[Obj, bool] | None:
+    conditions = kubelet_node_conditions(node, now)
+    if conditions is None and not ctx.pulled:
+        return None
+    status = copy.deepcopy(node.get("status") or {})
+    became_ready = False
+    if conditions is not None:
+        was_ready = condition_true(status, "Ready")
+        status["conditions"] = conditions
+        became_ready = not was_ready and bool(status.get("conditions"))
+    if ctx.pulled:
+        images = list(status.get("images") or [])
+        for ref in ctx.pulled:
+            images.append({"names": [ref.image_id, ref.reference], "sizeBytes": ref.size_bytes})
+        images.sort(key=lambda e: -int(e.get("sizeBytes") or 0))
+        status["images"] = images
+    return status, became_ready
+
+
+class Kubelet:
+    """The kubelets of all nodes; the work-queue key is ("", node name)."""
+
+    name = COMPONENT
+    watches: tuple[str, ...] = ("Pod", "Node")
+
+    def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
+        kind = obj.get("kind")
+        if kind == "Node":
+            return [("", meta(obj).get("name", ""))]
+        if kind == "Pod":
+            node = (obj.get("spec") or {}).get("nodeName")
+            return [("", node)] if node else []
+        return []
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        return [("", meta(n).get("name", "")) for n in view.list("Node")]
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        node = view.get("Node", None, key[1])
+        if node is None:
+            return Plan()
+        pods = [p for p in view.list("Pod") if (p.get("spec") or {}).get("nodeName") == key[1]]
+        return plan_node(node, pods, now)

@@ -1,0 +1,489 @@
+"""The simulated kube-scheduler (`default-scheduler`): binds pending pods to nodes.
+
+Filters, in the real plugin order, the first failure per node being that node's reason:
+NodeUnschedulable (`node(s) were unschedulable`), TaintToleration (`node(s) had untolerated
+taint(s)`, NoSchedule and NoExecute taints), NodeAffinity (`nodeSelector` and required node
+affinity: `node(s) didn't match Pod's node affinity/selector`) and VolumeBinding (bound claims'
+volume node affinity, WaitForFirstConsumer claims' static volumes or provisioning). Among the
+nodes left, the one with the fewest pods wins, ties broken by name.
+
+Volume binding as the VolumeBinding plugin does it: a missing, lost or deleting claim, or an
+unbound claim of Immediate binding mode, makes the pod unschedulable at PreFilter; for
+WaitForFirstConsumer claims the scheduler picks a node, pre-binds a matching static volume or
+sets `volume.kubernetes.io/selected-node` on the claim for its provisioner, and binds the pod
+only once every claim is bound.
+
+An unschedulable pod gets PodScheduled=False (reason Unschedulable) and a Warning
+`FailedScheduling` event with the v1.35 message, e.g. `0/3 nodes are available: pod has unbound
+immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not
+helpful for scheduling.`; the event is repeated only when the message changes. A bound pod gets
+`spec.nodeName`, PodScheduled=True and a `Scheduled` event.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from stsctl.clock import parse_time
+from stsctl.sim import timings
+from stsctl.sim.actions import Action, Plan, RecordEvent, Update, UpdateStatus
+from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.kubelet import POD_SCHEDULED, get_condition, pod_ref, set_condition
+from stsctl.sim.volumes import (
+    ANN_BOUND_BY_CONTROLLER,
+    ANN_SELECTED_NODE,
+    NOT_SUPPORTED_PROVISIONER,
+    claim_class,
+    claim_is_bound,
+    find_matching_volume,
+    is_volume_bound_to_claim,
+    node_selector_matches,
+    pod_claim_names,
+    volume_node_affinity_matches,
+)
+
+Obj = dict[str, Any]
+
+COMPONENT = "default-scheduler"
+KEY: Key = ("", "scheduler")
+
+NO_NODES = "no nodes available to schedule pods"
+UNSCHEDULABLE = "node(s) were unschedulable"
+UNTOLERATED_TAINT = "node(s) had untolerated taint(s)"
+AFFINITY_MISMATCH = "node(s) didn't match Pod's node affinity/selector"
+VOLUME_AFFINITY_CONFLICT = "node(s) didn't match PersistentVolume's node affinity"
+VOLUME_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind"
+VOLUME_MISSING = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)"
+UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
+# PostFilter plugins (DynamicResources, then DefaultPreemption) for a pod every node rejects
+# as UnschedulableAndUnresolvable.
+NO_CLAIMS_TO_DEALLOCATE = "no new claims to deallocate"
+
+
+def _meta(obj: Obj) -> Obj:
+    m = obj.get("metadata")
+    return m if isinstance(m, dict) else {}
+
+
+def _spec(obj: Obj) -> Obj:
+    s = obj.get("spec")
+    return s if isinstance(s, dict) else {}
+
+
+def _name(obj: Obj) -> str:
+    return str(_meta(obj).get("name", ""))
+
+
+# --- Messages ----------------------------------------------------------------------------------
+
+
+def preemption_message(num_nodes: int) -> str:
+    return (
+        f"preemption: 0/{num_nodes} nodes are available: "
+        f"{num_nodes} Preemption is not helpful for scheduling."
+    )
+
+
+def prefilter_failure_message(num_nodes: int, reason: str) -> str:
+    """FitError.Error() when a PreFilter plugin rejected the pod."""
+    return f"0/{num_nodes} nodes are available: {reason}. {preemption_message(num_nodes)}"
+
+
+def filter_failure_message(reasons: Sequence[str]) -> str:
+    """FitError.Error() when every node failed a Filter: the sorted histogram of reasons."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    histogram = ", ".join(sorted(f"{n} {r}" for r, n in counts.items()))
+    total = len(reasons)
+    return (
+        f"0/{total} nodes are available: {histogram}. "
+        f"{NO_CLAIMS_TO_DEALLOCATE}, {preemption_message(total)}"
+    )
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+def tolerates(tolerations: Iterable[Obj], taint: Obj) -> bool:
+    """v1helper.TolerationsTolerateTaint."""
+    for tol in tolerations:
+        if not isinstance(tol, dict):
+            continue
+        effect = tol.get("effect") or ""
+        if effect and effect != taint.get("effect"):
+            continue
+        key = tol.get("key") or ""
+        op = tol.get("operator") or "Equal"
+        if not key:
+            if op == "Exists":
+                return True
+            continue
+        if key != taint.get("key"):
+            continue
+        if op == "Exists":
+            return True
+        if op == "Equal" and (tol.get("value") or "") == (taint.get("value") or ""):
+            return True
+    return False
+
+
+def untolerated_taint(
+    pod: Obj, node: Obj, effects: Sequence[str] = ("NoSchedule", "NoExecute")
+) -> Obj | None:
+    tolerations = _spec(pod).get("tolerations") or []
+    for taint in _spec(node).get("taints") or ():
+        if (
+            isinstance(taint, dict)
+            and taint.get("effect") in effects
+            and not tolerates(tolerations, taint)
+        ):
+            return taint
+    return None
+
+
+def matches_node_affinity(pod: Obj, node: Obj) -> bool:
+    labels = _meta(node).get("labels") or {}
+    for key, value in (_spec(pod).get("nodeSelector") or {}).items():
+        if labels.get(key) != value:
+            return False
+    affinity = (_spec(pod).get("affinity") or {}).get("nodeAffinity") or {}
+    required = affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if isinstance(required, dict):
+        return node_selector_matches(required, node)
+    return True
+
+
+@dataclass
+class _Volumes:
+    """The pod's claims, sorted the way the VolumeBinding plugin sorts them."""
+
+    bound: list[Obj] = field(default_factory=list)
+    delayed: list[Obj] = field(default_factory=list)
+    immediate: list[Obj] = field(default_factory=list)
+
+
+@dataclass
+class ClusterSnapshot:
+    """Everything the scheduler reads, indexed."""
+
+    nodes: list[Obj]
+    pods: list[Obj]
+    claims: dict[tuple[str, str], Obj]
+    volumes: dict[str, Obj]
+    classes: dict[str, Obj]
+
+    @classmethod
+    def from_view(cls, view: ClusterView) -> ClusterSnapshot:
+        return cls(
+            nodes=sorted(view.list("Node"), key=_name),
+            pods=list(view.list("Pod")),
+            claims={
+                (str(_meta(c).get("namespace", "")), _name(c)): c
+                for c in view.list("PersistentVolumeClaim")
+            },
+            volumes={_name(v): v for v in view.list("PersistentVolume")},
+            classes={_name(c): c for c in view.list("StorageClass")},
+        )
+
+
+def _prefilter_volumes(pod: Obj, snap: ClusterSnapshot) -> tuple[_Volumes, str | None]:
+    """VolumeBinding PreFilter: (claims by kind, rejection reason or None)."""
+    out = _Volumes()
+    namespace = str(_meta(pod).get("namespace", ""))
+    for name in pod_claim_names(pod):
+        claim = snap.claims.get((namespace, name))
+        if claim is None:
+            return out, f'persistentvolumeclaim "{name}" not found'
+        if (claim.get("status") or {}).get("phase") == "Lost":
+            volume = _spec(claim).get("volumeName", "")
+            return (
+                out,
+                f'persistentvolumeclaim "{name}" bound to non-existent persistentvolume "{volume}"',
+            )
+        if _meta(claim).get("deletionTimestamp"):
+            return out, f'persistentvolumeclaim "{name}" is being deleted'
+        if claim_is_bound(claim):
+            out.bound.append(claim)
+            continue
+        cls = snap.classes.get(claim_class(claim))
+        wffc = cls is not None and cls.get("volumeBindingMode") == "WaitForFirstConsumer"
+        if wffc and not _spec(claim).get("volumeName"):
+            out.delayed.append(claim)
+        else:
+            out.immediate.append(claim)
+    return out, None
+
+
+def _volume_filter(
+    claims: _Volumes, node: Obj, snap: ClusterSnapshot
+) -> tuple[str | None, dict[str, Obj]]:
+    """VolumeBinding Filter for one node: (reason or None, static volume chosen per claim)."""
+    for claim in claims.bound:
+        pv = snap.volumes.get(str(_spec(claim).get("volumeName", "")))
+        if pv is None:
+            return VOLUME_MISSING, {}
+        if not volume_node_affinity_matches(pv, node):
+            return VOLUME_AFFINITY_CONFLICT, {}
+    chosen: dict[str, Obj] = {}
+    for claim in claims.delayed:
+        selected = (_meta(claim).get("annotations") or {}).get(ANN_SELECTED_NODE)
+        if selected:
+            if selected != _name(node):
+                return VOLUME_BIND_CONFLICT, {}
+            continue
+        pre_bound = [v for v in snap.volumes.values() if is_volume_bound_to_claim(v, claim)]
+        if pre_bound:
+            if not all(volume_node_affinity_matches(v, node) for v in pre_bound):
+                return VOLUME_AFFINITY_CONFLICT, {}
+            continue
+        excluded = frozenset(_name(v) for v in chosen.values())
+        pv = find_matching_volume(
+            claim, sorted(snap.volumes.values(), key=_name), node=node, excluded=excluded
+        )
+        if pv is not None:
+            chosen[_name(claim)] = pv
+            continue
+        cls = snap.classes.get(claim_class(claim)) or {}
+        if cls.get("provisioner") in (None, "", NOT_SUPPORTED_PROVISIONER):
+            return VOLUME_BIND_CONFLICT, {}
+    return None, chosen
+
+
+def filter_node(pod: Obj, node: Obj, claims: _Volumes, snap: ClusterSnapshot) -> str | None:
+    """The first Filter plugin that rejects `node` for `pod`, as its reason; None if it fits."""
+    if _spec(node).get("unschedulable") and not tolerates(
+        _spec(pod).get("tolerations") or [],
+        {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"},
+    ):
+        return UNSCHEDULABLE
+    if untolerated_taint(pod, node) is not None:
+        return UNTOLERATED_TAINT
+    if not matches_node_affinity(pod, node):
+        return AFFINITY_MISMATCH
+    reason, _ = _volume_filter(claims, node, snap)
+    return reason
+
+
+# --- Planning ----------------------------------------------------------------------------------
+
+
+def _pending(pod: Obj) -> bool:
+    spec = _spec(pod)
+    if spec.get("nodeName") or _meta(pod).get("deletionTimestamp"):
+        return False
+    if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        return False
+    return spec.get("schedulerName") in (None, "", COMPONENT)
+
+
+def _event(pod: Obj, type_: str, reason: str, message: str) -> RecordEvent:
+    return RecordEvent(pod_ref(pod), type_, reason, message, COMPONENT)  # type: ignore[arg-type]
+
+
+def _scheduled_condition(pod: Obj, status: str, reason: str = "", message: str = "") -> Obj:
+    cond: Obj = {"type": POD_SCHEDULED, "status": status}
+    generation = _meta(pod).get("generation")
+    if isinstance(generation, int):
+        cond["observedGeneration"] = generation
+    if reason:
+        cond["reason"] = reason
+    if message:
+        cond["message"] = message
+    return cond
+
+
+def _unschedulable(pod: Obj, message: str, now: datetime) -> list[Action]:
+    old = get_condition(pod.get("status"), POD_SCHEDULED)
+    if old is not None and old.get("status") == "False" and old.get("message") == message:
+        return []
+    status = copy.deepcopy(pod.get("status") or {})
+    status.setdefault("phase", "Pending")
+    set_condition(status, _scheduled_condition(pod, "False", "Unschedulable", message), now)
+    m = _meta(pod)
+    return [
+        _event(pod, "Warning", "FailedScheduling", message),
+        UpdateStatus("Pod", m.get("namespace"), m.get("name", ""), status),
+    ]
+
+
+def _bind(pod: Obj, node_name: str, now: datetime) -> list[Action]:
+    m = _meta(pod)
+    bound = copy.deepcopy(pod)
+    bound.setdefault("spec", {})["nodeName"] = node_name
+    status = copy.deepcopy(pod.get("status") or {})
+    status.setdefault("phase", "Pending")
+    set_condition(status, _scheduled_condition(pod, "True"), now)
+    namespace = m.get("namespace", "")
+    scheduled = _event(
+        pod,
+        "Normal",
+        "Scheduled",
+        f"Successfully assigned {namespace}/{m.get('name', '')} to {node_name}",
+    )
+    return [
+        Update(bound, on_success=(scheduled,)),
+        UpdateStatus("Pod", namespace, m.get("name", ""), status),
+    ]
+
+
+def plan_pod(
+    pod: Obj, snap: ClusterSnapshot, counts: dict[str, int], now: datetime
+) -> tuple[list[Action], str | None, datetime | None]:
+    """Schedule one pod: (actions, node it was bound to, when to look again)."""
+    num_nodes = len(snap.nodes)
+    claims, rejection = _prefilter_volumes(pod, snap)
+    if rejection is None and claims.immediate:
+        young = [
+            parse_time(str(_meta(c)["creationTimestamp"])) + timings.UNBOUND_CLAIM_GRACE
+            for c in claims.immediate
+            if _meta(c).get("creationTimestamp")
+        ]
+        young = [t for t in young if t > now]
+        if young:
+            return [], None, min(young)
+        rejection = UNBOUND_IMMEDIATE
+    if rejection is not None:
+        return _unschedulable(pod, prefilter_failure_message(num_nodes, rejection), now), None, None
+    if num_nodes == 0:
+        return _unschedulable(pod, NO_NODES, now), None, None
+    feasible: list[Obj] = []
+    reasons: list[str] = []
+    for node in snap.nodes:
+        reason = filter_node(pod, node, claims, snap)
+        if reason is None:
+            feasible.append(node)
+        else:
+            reasons.append(reason)
+    if not feasible:
+        return _unschedulable(pod, filter_failure_message(reasons), now), None, None
+    node = min(feasible, key=lambda n: (counts.get(_name(n), 0), _name(n)))
+    node_name = _name(node)
+    pending_claims = _volumes_to_bind(claims, node, snap)
+    if pending_claims is None:
+        return [], None, None  # waiting for volumes to be bound to the chosen node
+    if pending_claims:
+        return pending_claims, None, None
+    return _bind(pod, node_name, now), node_name, None
+
+
+def _volumes_to_bind(claims: _Volumes, node: Obj, snap: ClusterSnapshot) -> list[Action] | None:
+    """AssumePodVolumes + BindPodVolumes for WaitForFirstConsumer claims.
+
+    Returns [] when every claim is bound (the pod can be bound), the actions that start binding
+    or provisioning, or None when that has started and the pod has to wait.
+    """
+    if not claims.delayed:
+        return []
+    _, chosen = _volume_filter(claims, node, snap)
+    actions: list[Action] = []
+    for claim in claims.delayed:
+        ann = _meta(claim).get("annotations") or {}
+        if ann.get(ANN_SELECTED_NODE):
+            continue
+        if any(is_volume_bound_to_claim(v, claim) for v in snap.volumes.values()):
+            continue
+        pv = chosen.get(_name(claim))
+        if pv is not None:
+            volume = copy.deepcopy(pv)
+            cm = _meta(claim)
+            ref: Obj = {
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "name": cm.get("name", ""),
+                "namespace": cm.get("namespace", ""),
+                "uid": cm.get("uid", ""),
+            }
+            if cm.get("resourceVersion"):
+                ref["resourceVersion"] = cm["resourceVersion"]
+            volume.setdefault("spec", {})["claimRef"] = ref
+            volume.setdefault("metadata", {}).setdefault("annotations", {})[
+                ANN_BOUND_BY_CONTROLLER
+            ] = "yes"
+            actions.append(Update(volume))
+        else:
+            updated = copy.deepcopy(claim)
+            updated.setdefault("metadata", {}).setdefault("annotations", {})[ANN_SELECTED_NODE] = (
+                _name(node)
+            )
+            actions.append(Update(updated))
+    return actions or None
+
+
+def _selected_node(pod: Obj, snap: ClusterSnapshot) -> str | None:
+    namespace = str(_meta(pod).get("namespace", ""))
+    for name in pod_claim_names(pod):
+        claim = snap.claims.get((namespace, name))
+        if claim is not None:
+            selected = (_meta(claim).get("annotations") or {}).get(ANN_SELECTED_NODE)
+            if selected:
+                return str(selected)
+    return None
+
+
+def plan_scheduling(snap: ClusterSnapshot, now: datetime) -> Plan:
+    """One scheduling pass over every pending pod, oldest first."""
+    plan = Plan()
+    counts: dict[str, int] = {}
+    for pod in snap.pods:
+        node = _spec(pod).get("nodeName")
+        if node and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+            counts[node] = counts.get(node, 0) + 1
+    pending = [p for p in snap.pods if _pending(p)]
+    pending.sort(
+        key=lambda p: (
+            str(_meta(p).get("creationTimestamp", "")),
+            str(_meta(p).get("namespace", "")),
+            _name(p),
+        )
+    )
+    for pod in pending:
+        selected = _selected_node(pod, snap)
+        view = snap
+        if selected is not None:
+            # The pod is in its binding cycle for the node chosen for its volumes.
+            view = ClusterSnapshot(
+                [n for n in snap.nodes if _name(n) == selected],
+                snap.pods,
+                snap.claims,
+                snap.volumes,
+                snap.classes,
+            )
+            if not view.nodes:
+                view = snap
+        actions, node_name, wake = plan_pod(pod, view, counts, now)
+        plan.add(*actions)
+        plan.wake(wake)
+        if node_name is not None:
+            counts[node_name] = counts.get(node_name, 0) + 1
+    return plan
+
+
+class Scheduler:
+    """default-scheduler; a single work-queue key."""
+
+    name = COMPONENT
+    watches: tuple[str, ...] = (
+        "Pod",
+        "Node",
+        "PersistentVolumeClaim",
+        "PersistentVolume",
+        "StorageClass",
+    )
+
+    def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
+        # Changes to pods already bound (status updates, deletions) cannot make a pending pod
+        # schedulable here: nodes have no capacity limit in the simulation.
+        if obj.get("kind") == "Pod" and not _pending(obj):
+            return []
+        return [KEY]
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        return [KEY]
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        return plan_scheduling(ClusterSnapshot.from_view(view), now)
