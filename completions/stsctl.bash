@@ -2,7 +2,7 @@
 # Install: stsctl completion bash > ~/.local/share/bash-completion/completions/stsctl
 _stsctl_completion() {
     local cur="${COMP_WORDS[COMP_CWORD]}" cmdpath="" i w words
-    local paths="|completion| |validate| |version|"
+    local paths="|apply| |completion| |delete| |get| |sim| |sim advance| |sim break| |sim clock| |sim heal| |sim node| |sim node down| |sim node up| |sim reset| |sim status| |validate| |version|"
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         [[ $w == -* ]] && continue
@@ -11,8 +11,21 @@ _stsctl_completion() {
         fi
     done
     case "$cmdpath" in
-        "") words="completion validate version --help" ;;
+        "") words="apply completion delete get sim validate version --help" ;;
+        "apply") words="--backend --context --debug --dry-run --filename --help --kubeconfig --namespace --output --recursive -R -f -n -o" ;;
         "completion") words="--help" ;;
+        "delete") words="--backend --cascade --context --debug --dry-run --force --grace-period --help --kubeconfig --namespace --now -n all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "get") words="--all-namespaces --backend --context --debug --field-selector --help --kubeconfig --namespace --output --selector -A -l -n -o all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "sim") words="advance break clock heal node reset status --help" ;;
+        "sim advance") words="--backend --debug --help" ;;
+        "sim break") words="--backend --debug --help --namespace -n" ;;
+        "sim clock") words="--backend --debug --help --speed" ;;
+        "sim heal") words="--backend --debug --help --namespace -n" ;;
+        "sim node") words="down up --help" ;;
+        "sim node down") words="--backend --debug --help" ;;
+        "sim node up") words="--backend --debug --help" ;;
+        "sim reset") words="--backend --debug --help --yes -y" ;;
+        "sim status") words="--backend --debug --help" ;;
         "validate") words="--debug --filename --help --output --recursive --strict -R -f -o" ;;
         "version") words="--help" ;;
         *) words="" ;;

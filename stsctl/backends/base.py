@@ -9,6 +9,7 @@ manual mode, "blocking" advances simulated time instead).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -39,8 +40,7 @@ class Backend(Protocol):
         """The clock waiting code uses (simulated time on the local cluster)."""
         ...
 
-    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
-        ...
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]: ...
 
     def list(
         self,
@@ -53,8 +53,7 @@ class Backend(Protocol):
         """A `<Kind>List` dict: `items` plus `metadata.resourceVersion` to watch from."""
         ...
 
-    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
-        ...
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]: ...
 
     def replace(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         """Update; when `obj` carries metadata.resourceVersion a stale one gives ConflictError."""
@@ -65,15 +64,14 @@ class Backend(Protocol):
         kind: str,
         name: str,
         namespace: str | None,
-        patch: dict[str, Any] | list[Any],
+        patch: dict[str, Any] | builtins.list[Any],
         patch_type: PatchType = "merge",
         *,
         dry_run: bool = False,
         field_manager: str = "stsctl",
         force: bool = False,
         subresource: str | None = None,
-    ) -> dict[str, Any]:
-        ...
+    ) -> dict[str, Any]: ...
 
     def delete(
         self,
@@ -96,10 +94,15 @@ class Backend(Protocol):
         *,
         resource_version: str | None = None,
         timeout_seconds: float | None = None,
+        allow_bookmarks: bool = False,
     ) -> Iterator[WatchEvent]:
         """Changes to objects of `kinds` after `resource_version`, until the timeout (in the
-        backend's clock) passes or the caller stops iterating."""
+        backend's clock) passes or the caller stops iterating.
+
+        `namespace` applies to namespaced kinds only (as in `list`). With `allow_bookmarks` the
+        stream also sends a BOOKMARK (object: `{"metadata": {"resourceVersion": ...}}`) each time
+        it has caught up, i.e. nothing more is pending at this moment (once at the start, then
+        after every batch of changes): watchers redraw on it instead of after every event."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

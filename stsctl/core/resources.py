@@ -38,20 +38,44 @@ class ResourceKind:
 
 KINDS: tuple[ResourceKind, ...] = (
     ResourceKind("Namespace", "", "v1", "namespaces", "namespace", False, ("ns",)),
-    ResourceKind("StorageClass", "storage.k8s.io", "v1", "storageclasses", "storageclass", False, ("sc",)),
-    ResourceKind("PersistentVolume", "", "v1", "persistentvolumes", "persistentvolume", False, ("pv",)),
+    ResourceKind(
+        "StorageClass", "storage.k8s.io", "v1", "storageclasses", "storageclass", False, ("sc",)
+    ),
+    ResourceKind(
+        "PersistentVolume", "", "v1", "persistentvolumes", "persistentvolume", False, ("pv",)
+    ),
     ResourceKind("Service", "", "v1", "services", "service", True, ("svc",)),
     ResourceKind("ConfigMap", "", "v1", "configmaps", "configmap", True, ("cm",)),
     ResourceKind(
-        "PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", "persistentvolumeclaim", True, ("pvc",)
+        "PersistentVolumeClaim",
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        True,
+        ("pvc",),
     ),
     ResourceKind("StatefulSet", "apps", "v1", "statefulsets", "statefulset", True, ("sts",)),
     ResourceKind("Pod", "", "v1", "pods", "pod", True, ("po",)),
     ResourceKind(
-        "ControllerRevision", "apps", "v1", "controllerrevisions", "controllerrevision", True, (), False
+        "ControllerRevision",
+        "apps",
+        "v1",
+        "controllerrevisions",
+        "controllerrevision",
+        True,
+        (),
+        False,
     ),
     ResourceKind(
-        "EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "endpointslice", True, (), False
+        "EndpointSlice",
+        "discovery.k8s.io",
+        "v1",
+        "endpointslices",
+        "endpointslice",
+        True,
+        (),
+        False,
     ),
     ResourceKind("Event", "", "v1", "events", "event", True, ("ev",), False),
     ResourceKind("Node", "", "v1", "nodes", "node", False, ("no",), False),

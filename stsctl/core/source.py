@@ -105,6 +105,4 @@ class Document:
 
     def diagnose(self, errors: Iterable[FieldError]) -> list[Diagnostic]:
         """Locate each field error in this document."""
-        return [
-            self.diagnostic(e.path, e.message, e.severity, at_key=e.at_key) for e in errors
-        ]
+        return [self.diagnostic(e.path, e.message, e.severity, at_key=e.at_key) for e in errors]

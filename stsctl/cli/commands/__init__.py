@@ -6,6 +6,10 @@ import importlib
 
 COMMAND_MODULES = (
     "validate",
+    "apply",
+    "get",
+    "delete",
+    "sim",
     "completion",
     "version",
 )

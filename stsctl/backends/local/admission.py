@@ -1,0 +1,80 @@
+"""The API server's admission chain for the local cluster: defaulting, schema, validation.
+
+It binds the pure rules in `stsctl.core` (defaults, schema, validation) and the address
+allocator of `stsctl.sim.ipam` to the request handling in `apiserver`, and turns their findings
+into the API's errors: unknown or mistyped fields → 400 BadRequest (strict field validation),
+rule violations → 422 Invalid with one cause per field error. Warnings never block a write.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from stsctl.core.defaults import default_object
+from stsctl.core.fielderrors import FieldError, errors_only
+from stsctl.core.resources import ResourceKind
+from stsctl.core.schema import check_schema
+from stsctl.core.validation import validate_object
+from stsctl.core.validation import validate_update as _validate_update
+from stsctl.errors import ApiError, InvalidError, StatusCause
+
+Obj = dict[str, Any]
+
+__all__ = ["default_object", "schema_errors", "validate_create", "validate_update"]
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        return cast(Callable[..., Any], getattr(importlib.import_module(module), name))
+    except (ImportError, AttributeError):
+        return None
+
+
+def schema_errors(obj: Obj, rk: ResourceKind) -> None:
+    """Raise 400 BadRequest for fields the schema does not know or of the wrong type."""
+    errors = errors_only(check_schema(obj))
+    if not errors:
+        return
+    kind = rk.kind
+    details = ", ".join(str(e) if e.type != "UnknownField" else e.message for e in errors)
+    raise ApiError(
+        message=f'{kind} in version "{rk.version}" cannot be handled as a {kind}: '
+        f"strict decoding error: {details}",
+        code=400,
+        reason="BadRequest",
+    )
+
+
+def invalid(rk: ResourceKind, name: str, errors: Sequence[FieldError]) -> InvalidError:
+    causes = [StatusCause(e.field, e.message, e.reason) for e in errors]
+    return InvalidError.of(rk.kind, rk.group, name, causes)
+
+
+def validate_create(obj: Obj, rk: ResourceKind) -> None:
+    errors = errors_only(validate_object(obj))
+    if errors:
+        raise invalid(rk, obj["metadata"].get("name", ""), errors)
+
+
+def validate_update(old: Obj, new: Obj, rk: ResourceKind) -> None:
+    errors = errors_only(_validate_update(old, new))
+    seen = {str(e) for e in errors}
+    errors.extend(e for e in errors_only(validate_object(new)) if str(e) not in seen)
+    if errors:
+        raise invalid(rk, new["metadata"].get("name", ""), errors)
+
+
+_allocate_cluster_ip = _optional("stsctl.sim.ipam", "allocate_cluster_ip")
+
+
+def allocate_cluster_ip(in_use: set[str]) -> str:
+    """The next free Service IP in 10.96.0.0/12 (S2's allocator when present)."""
+    if _allocate_cluster_ip is not None:
+        return str(_allocate_cluster_ip(in_use))
+    for n in range(1, 1 << 20):
+        ip = f"10.{96 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
+        if n & 255 not in (0, 255) and ip not in in_use:
+            return ip
+    raise ApiError(message="range is full", code=500, reason="InternalError")

@@ -1,0 +1,486 @@
+"""LocalBackend: the `Backend` protocol over the local cluster.
+
+Every call is one session = one store transaction: load the working set (or reuse this process's
+copy when no other process has written since), catch up to now (a full resync, then the
+discrete-event loop), perform the request, settle again at the same instant, commit. `batch()`
+groups several calls into one session, so a multi-object `apply` is all or nothing even if the
+process is killed. A request that fails with an API error still commits the catch-up around it;
+any other failure rolls the whole transaction back.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from stsctl.backends.base import DryRun, PatchType, Propagation, WatchEvent
+from stsctl.backends.local import simclock
+from stsctl.backends.local.apiserver import ApiServer, copy_json, resource_kind
+from stsctl.backends.local.bootstrap import initial_objects
+from stsctl.backends.local.engine import Engine
+from stsctl.backends.local.events import EventRecorder
+from stsctl.backends.local.namespaces import NamespaceController
+from stsctl.backends.local.state import EPOCH, ClusterState, Meta, object_key
+from stsctl.backends.local.store import Store, database_path, dumps
+from stsctl.errors import ApiError, StsctlError
+from stsctl.sim.controller import Controller
+
+Obj = dict[str, Any]
+WATCH_POLL_SECONDS = 0.2
+NODE_DOWN_ANNOTATION = "sim.stsctl.io/down"
+POD_BROKEN_ANNOTATION = "sim.stsctl.io/broken"
+
+__all__ = ["DryRun", "LocalBackend", "Session", "default_controllers"]
+
+
+def default_controllers() -> list[Controller]:
+    """The simulated control plane: `stsctl.sim.registry.controllers()` plus the namespace
+    controller the local API server needs."""
+    try:
+        registry = importlib.import_module("stsctl.sim.registry")
+    except ImportError:
+        found: list[Controller] = []
+    else:
+        found = list(registry.controllers())
+    return [*found, NamespaceController()]
+
+
+@dataclass(frozen=True)
+class NodeSummary:
+    name: str
+    ready: str  # the Ready condition's status: True, False or Unknown
+    down: bool  # marked down by `stsctl sim node down`
+    pods: int
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    """What `stsctl sim status` shows."""
+
+    mode: str
+    speed: float
+    now: datetime
+    nodes: list[NodeSummary]
+    counts: dict[str, int]  # objects per kind (Events included)
+
+
+@dataclass
+class Session:
+    """One open transaction: the working set, the API server over it and the engine."""
+
+    store: Store
+    state: ClusterState
+    api: ApiServer
+    engine: Engine
+    events: EventRecorder
+
+    @property
+    def now(self) -> datetime:
+        return self.state.meta.sim_time
+
+    def advance_to(self, target: datetime) -> datetime:
+        self.engine.catch_up(target)
+        return self.now
+
+
+class LocalBackend:
+    """The built-in simulated cluster (see the module docstring)."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        home: Path | None = None,
+        *,
+        namespace: str | None = None,
+        controllers: Callable[[], Sequence[Controller]] | None = None,
+        wall: Callable[[], float] = time.time,
+        real_sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.path = database_path(home)
+        self._namespace = namespace
+        self._controllers_factory = controllers or default_controllers
+        self._controllers: list[Controller] | None = None
+        self._wall = wall
+        self._real_sleep = real_sleep
+        self._store: Store | None = None
+        self._cached: ClusterState | None = None
+        self._session: Session | None = None
+
+    # --- Sessions ------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.path)
+        return self._store
+
+    def _controller_list(self) -> list[Controller]:
+        if self._controllers is None:
+            self._controllers = list(self._controllers_factory())
+        return self._controllers
+
+    def _load(self, store: Store) -> ClusterState:
+        rows = store.read_meta()
+        if not rows:
+            return self._bootstrap(store)
+        meta = Meta.from_rows(rows)
+        cached = self._cached
+        if cached is not None and cached.meta.txn_seq == meta.txn_seq:
+            cached.meta = meta
+            return cached
+        return ClusterState(meta, store.load_objects())
+
+    def _bootstrap(self, store: Store) -> ClusterState:
+        mode = os.environ.get("STSCTL_CLOCK", "real").strip().lower() or "real"
+        if mode not in simclock.MODES:
+            raise StsctlError(f'STSCTL_CLOCK must be "manual" or "real", not "{mode}"')
+        meta = Meta(clock_mode=mode, anchor_wall=self._wall(), sim_time=EPOCH, anchor_sim=EPOCH)
+        state = ClusterState(meta)
+        api = ApiServer(state, EventRecorder(store, state), EPOCH)
+        for obj in initial_objects(EPOCH):
+            api.create(obj, internal=True)
+        state.forget_changes()  # the history of a fresh cluster starts after its bootstrap
+        return state
+
+    @contextmanager
+    def session(self, *, catch_up: bool = True) -> Iterator[Session]:
+        """Open (or join) a transaction, caught up to now; commit when the block ends."""
+        if self._session is not None:
+            yield self._session
+            return
+        store = self.store
+        failed: StsctlError | None = None
+        with store.transaction():
+            try:
+                state = self._load(store)
+                events = EventRecorder(store, state)
+                api = ApiServer(state, events, state.meta.sim_time)
+                engine = Engine(self._controller_list(), state, api, events)
+                session = Session(store, state, api, engine, events)
+                self._session = session
+                try:
+                    engine.resync()
+                    if catch_up:
+                        engine.catch_up(simclock.target_time(state.meta, self._wall()))
+                    try:
+                        yield session
+                    except StsctlError as e:
+                        failed = e  # the request failed; keep the catch-up around it
+                    engine.settle()
+                finally:
+                    engine.close()
+                    self._session = None
+                self._commit(store, state, events)
+            except BaseException:
+                self._cached = None
+                raise
+        self._cached = state
+        if failed is not None:
+            raise failed
+
+    def _commit(self, store: Store, state: ClusterState, events: EventRecorder) -> None:
+        dirty, changes = state.take_dirty()
+        bodies: dict[int, str] = {}
+        rows = []
+        gone = []
+        for key, obj in dirty.items():
+            if obj is None:
+                gone.append(key)
+                continue
+            body = dumps(obj)
+            bodies[id(obj)] = body
+            meta = obj["metadata"]
+            rows.append((*key, meta.get("uid", ""), int(meta["resourceVersion"]), body))
+        store.write_objects(rows)
+        store.delete_objects(gone)
+        events.flush(state.meta.sim_time, bodies)
+        log = []
+        for change in changes:
+            kind, ns, name = object_key(change.obj)
+            body = bodies.get(id(change.obj)) or dumps(change.obj)
+            log.append((change.rv, change.type, kind, ns, name, body))
+        store.append_changes(log)
+        if log:
+            floor = store.trim_changes()
+            if floor is not None:
+                state.meta.changes_floor = floor
+        state.meta.txn_seq += 1
+        store.write_meta(state.meta.to_rows())
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run several requests in one transaction (all of them commit, or none)."""
+        with self.session():
+            yield
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._cached = None
+
+    # --- Clock ---------------------------------------------------------------------------------
+
+    def clock(self) -> simclock.SimClock:
+        return simclock.SimClock(
+            self.simulated_now, self.advance, self.clock_mode, self._real_sleep
+        )
+
+    def _read_meta(self) -> Meta | None:
+        rows = self.store.read_meta()
+        return Meta.from_rows(rows) if rows else None
+
+    def simulated_now(self) -> datetime:
+        meta = self._read_meta()
+        if meta is None:
+            with self.session() as s:
+                return s.now
+        return simclock.target_time(meta, self._wall())
+
+    def clock_mode(self) -> tuple[str, float]:
+        meta = self._read_meta()
+        if meta is None:
+            with self.session() as s:
+                meta = s.state.meta
+        return meta.clock_mode, meta.speed
+
+    def advance(self, seconds: float) -> datetime:
+        """Move simulated time forward by `seconds`, simulating everything on the way."""
+        with self.session() as s:
+            return s.advance_to(simclock.shift(s.state.meta, seconds))
+
+    def advance_to_next_wake(self, limit: datetime | None) -> datetime:
+        """Advance to the next due transition (or `limit`, whichever is first)."""
+        with self.session() as s:
+            due = s.engine.next_wake()
+            target = due if limit is None or (due is not None and due < limit) else limit
+            if target is None:
+                return s.now
+            if s.state.meta.clock_mode == "real" and target > s.now:
+                s.state.meta.anchor_sim += target - s.now
+            return s.advance_to(target)
+
+    def set_clock(self, mode: str, speed: float | None = None) -> Meta:
+        with self.session() as s:
+            simclock.set_clock(s.state.meta, mode, speed, self._wall())
+            return s.state.meta
+
+    def summary(self) -> ClusterSummary:
+        with self.session() as s:
+            state = s.state
+            per_node: dict[str, int] = {}
+            for pod in state.list("Pod"):
+                node = (pod.get("spec") or {}).get("nodeName")
+                if node:
+                    per_node[node] = per_node.get(node, 0) + 1
+            nodes = []
+            for node in state.list("Node"):
+                name = node["metadata"]["name"]
+                conditions = (node.get("status") or {}).get("conditions") or []
+                ready = next(
+                    (c.get("status", "Unknown") for c in conditions if c.get("type") == "Ready"),
+                    "Unknown",
+                )
+                annotations = node["metadata"].get("annotations") or {}
+                down = annotations.get(NODE_DOWN_ANNOTATION) == "true"
+                nodes.append(NodeSummary(name, ready, down, per_node.get(name, 0)))
+            counts: dict[str, int] = {k: state.count(k) for k in sorted(state.kinds())}
+            events = len(s.events.list(None))
+            if events:
+                counts["Event"] = events
+            meta = state.meta
+            return ClusterSummary(meta.clock_mode, meta.speed, meta.sim_time, nodes, counts)
+
+    def reset(self) -> None:
+        """Throw the cluster away and start a fresh one."""
+        store = self.store
+        self._cached = None
+        with store.transaction():
+            store.clear()
+        with self.session():
+            pass
+
+    # --- Backend protocol ----------------------------------------------------------------------
+
+    def default_namespace(self) -> str:
+        return self._namespace or "default"
+
+    def _ns(self, namespace: str | None) -> str:
+        return namespace or self.default_namespace()
+
+    def _object_ns(self, obj: Obj) -> str:
+        meta = obj.get("metadata")
+        own = meta.get("namespace") if isinstance(meta, dict) else None
+        return str(own) if own else self.default_namespace()
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> Obj:
+        with self.session() as s:
+            obj: Obj = copy_json(s.api.get(kind, self._ns(namespace), name))
+            return obj
+
+    def get_scale(self, kind: str, name: str, namespace: str | None = None) -> Obj:
+        with self.session() as s:
+            return s.api.get_scale(kind, self._ns(namespace), name)
+
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> Obj:
+        """A `<Kind>List`; `namespace=None` lists across all namespaces."""
+        with self.session() as s:
+            result = s.api.list(
+                kind, namespace, label_selector=label_selector, field_selector=field_selector
+            )
+            items = result["items"]
+            result["items"] = []
+            copied: Obj = copy_json(result)
+            copied["items"] = [copy_json(o) for o in items]
+            return copied
+
+    def create(self, obj: Obj, *, dry_run: bool = False) -> Obj:
+        with self.session() as s:
+            created: Obj = copy_json(
+                s.api.create(
+                    obj, namespace=self._object_ns(obj), dry_run=dry_run, field_manager="stsctl"
+                )
+            )
+            return created
+
+    def replace(self, obj: Obj, *, dry_run: bool = False) -> Obj:
+        with self.session() as s:
+            replaced: Obj = copy_json(
+                s.api.update(
+                    obj, namespace=self._object_ns(obj), dry_run=dry_run, field_manager="stsctl"
+                )
+            )
+            return replaced
+
+    def patch(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        patch: dict[str, Any] | builtins.list[Any],
+        patch_type: PatchType = "merge",
+        *,
+        dry_run: bool = False,
+        field_manager: str = "stsctl",
+        force: bool = False,
+        subresource: str | None = None,
+    ) -> Obj:
+        with self.session() as s:
+            patched: Obj = copy_json(
+                s.api.patch(
+                    kind,
+                    self._ns(namespace),
+                    name,
+                    patch,
+                    patch_type,
+                    dry_run=dry_run,
+                    field_manager=field_manager,
+                    force=force,
+                    subresource=subresource,
+                )
+            )
+            return patched
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None = None,
+        *,
+        propagation: Propagation | None = None,
+        grace_period_seconds: int | None = None,
+        dry_run: bool = False,
+    ) -> Obj | None:
+        with self.session() as s:
+            result = s.api.delete(
+                kind,
+                self._ns(namespace),
+                name,
+                propagation=propagation,
+                grace_period_seconds=grace_period_seconds,
+                dry_run=dry_run,
+            )
+            return copy_json(result) if result is not None else None
+
+    def watch(
+        self,
+        kinds: Sequence[str],
+        namespace: str | None,
+        *,
+        resource_version: str | None = None,
+        timeout_seconds: float | None = None,
+        allow_bookmarks: bool = False,
+    ) -> Iterator[WatchEvent]:
+        """Changes after `resource_version` (without one: every current object as ADDED first).
+
+        The timeout counts simulated time. In manual mode, when nothing is pending, simulated time
+        is advanced to the next due transition; in real mode the store is polled. With
+        `allow_bookmarks`, a BOOKMARK marks each moment the stream has caught up, before it waits.
+        """
+        wanted = sorted({resource_kind(k).kind for k in kinds})
+        start = self.simulated_now()
+        deadline = (
+            start + timedelta(seconds=timeout_seconds) if timeout_seconds is not None else None
+        )
+        if resource_version in (None, "", "0"):
+            with self.session() as s:
+                current = [
+                    copy_json(obj)
+                    for kind in wanted
+                    for obj in s.api.list(kind, namespace)["items"]
+                ]
+                after = s.state.meta.resource_version
+            for obj in current:
+                yield WatchEvent("ADDED", obj)
+        else:
+            after = int(resource_version) if str(resource_version).isdigit() else 0
+        bookmarked: int | None = None
+        while True:
+            with self.session() as s:
+                now = s.now
+                mode = s.state.meta.clock_mode
+            # Read after the commit, so this session's catch-up is in the log too.
+            floor = int(self.store.read_meta().get("changes_floor", "0"))
+            if after < floor:
+                raise ApiError(
+                    message=f"too old resource version: {after} ({floor + 1})",
+                    code=410,
+                    reason="Expired",
+                )
+            found = self.store.read_changes(after, wanted, namespace)
+            for rv, change_type, obj in found:
+                after = rv
+                yield WatchEvent(change_type, obj)
+            if found:
+                continue
+            if allow_bookmarks and after != bookmarked:
+                bookmarked = after
+                yield WatchEvent("BOOKMARK", {"metadata": {"resourceVersion": str(after)}})
+            if deadline is not None and now >= deadline:
+                return
+            if mode == "manual" and self._can_advance(deadline):
+                self.advance_to_next_wake(deadline)
+            else:
+                self._real_sleep(WATCH_POLL_SECONDS)
+
+    def _can_advance(self, deadline: datetime | None) -> bool:
+        if deadline is not None:
+            return True
+        with self.session() as s:
+            return s.engine.next_wake() is not None

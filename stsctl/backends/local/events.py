@@ -1,0 +1,195 @@
+"""The event recorder: `RecordEvent` actions become v1 Event objects, as client-go records them.
+
+Names are `<involved name>.<hex of unix nanoseconds>` (unique: the nanoseconds never repeat in a
+cluster), cluster-scoped objects' events live in `default`, and an identical repeat (same involved
+uid, type, reason, message and component) is aggregated into the existing Event: `count + 1` and
+a new `lastTimestamp`. Events are kept in the store's `events` table (not in the in-memory working
+set: controllers never read them) and expire an hour of simulated time after they were last seen,
+like the API server's `--event-ttl`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from stsctl.backends.local.state import ClusterState
+from stsctl.backends.local.store import Store, dumps
+from stsctl.clock import format_time
+from stsctl.sim.actions import RecordEvent
+
+Obj = dict[str, Any]
+EVENT_TTL = timedelta(hours=1)
+
+_REFERENCE_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
+
+
+def involved_reference(involved: Obj) -> Obj:
+    """An ObjectReference for a full object or for a reference-shaped dict."""
+    meta = involved.get("metadata")
+    if isinstance(meta, dict):
+        ref = {
+            "kind": involved.get("kind", ""),
+            "namespace": meta.get("namespace"),
+            "name": meta.get("name", ""),
+            "uid": meta.get("uid"),
+            "apiVersion": involved.get("apiVersion"),
+            "resourceVersion": meta.get("resourceVersion"),
+        }
+    else:
+        ref = {k: involved.get(k) for k in _REFERENCE_KEYS}
+    return {k: v for k, v in ref.items() if v not in (None, "")}
+
+
+def _aggregation_key(ref: Obj, event: RecordEvent) -> str:
+    who = ref.get("uid") or f"{ref.get('kind')}/{ref.get('namespace', '')}/{ref.get('name')}"
+    text = "\x00".join((who, event.type, event.reason, event.message, event.component))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _unix_nanos(when: datetime) -> int:
+    return int(when.timestamp()) * 1_000_000_000 + when.microsecond * 1000
+
+
+class EventRecorder:
+    """Records events during one transaction; `flush` writes them at commit."""
+
+    def __init__(self, store: Store, state: ClusterState) -> None:
+        self.store = store
+        self.state = state
+        self._pending: dict[tuple[str, str], tuple[str, Obj]] = {}
+        self._by_key: dict[str, tuple[str, str]] = {}
+        self._deleted: set[tuple[str, str]] = set()
+        self._stored_keys: set[str] | None = None
+
+    def record(self, event: RecordEvent, now: datetime) -> Obj:
+        ref = involved_reference(event.involved)
+        agg_key = _aggregation_key(ref, event)
+        stamp = format_time(now)
+        previous = self._find(agg_key)
+        rv = self.state.next_resource_version()
+        if previous is not None:
+            updated = {
+                **previous,
+                "metadata": {**previous["metadata"], "resourceVersion": str(rv)},
+                "count": int(previous.get("count") or 1) + 1,
+                "lastTimestamp": stamp,
+            }
+            self._keep(agg_key, updated)
+            self.state.log_change("MODIFIED", updated)
+            return updated
+        namespace = ref.get("namespace") or "default"
+        name = f"{ref.get('name', '')}.{self._next_nanos(now):x}"
+        source: Obj = {"component": event.component}
+        if event.host:
+            source["host"] = event.host
+        obj: Obj = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": name,
+                "namespace": namespace,
+                "uid": self.state.new_uid(),
+                "resourceVersion": str(rv),
+                "creationTimestamp": stamp,
+            },
+            "involvedObject": ref,
+            "reason": event.reason,
+            "message": event.message,
+            "source": source,
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+            "type": event.type,
+            "eventTime": None,
+            "reportingComponent": event.component,
+            "reportingInstance": event.host,
+        }
+        self._keep(agg_key, obj)
+        self.state.log_change("ADDED", obj)
+        return obj
+
+    def _next_nanos(self, now: datetime) -> int:
+        nanos = max(_unix_nanos(now), self.state.meta.event_nanos + 1)
+        self.state.meta.event_nanos = nanos
+        return nanos
+
+    def _keep(self, agg_key: str, obj: Obj) -> None:
+        key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
+        self._pending[key] = (agg_key, obj)
+        self._by_key[agg_key] = key
+        self._deleted.discard(key)
+
+    def _find(self, agg_key: str) -> Obj | None:
+        key = self._by_key.get(agg_key)
+        if key is not None:
+            return self._pending[key][1]
+        if self._stored_keys is None:
+            # One query for every stored key beats a lookup per event (most are new).
+            self._stored_keys = self.store.event_keys()
+        if agg_key not in self._stored_keys:
+            return None
+        found = self.store.find_event(agg_key)
+        if found is None:
+            return None
+        meta = found["metadata"]
+        if (meta["namespace"], meta["name"]) in self._deleted:
+            return None
+        return found
+
+    # --- Reads and deletes for the API ---------------------------------------------------------
+
+    def get(self, namespace: str, name: str) -> Obj | None:
+        if (namespace, name) in self._deleted:
+            return None
+        pending = self._pending.get((namespace, name))
+        if pending is not None:
+            return pending[1]
+        return self.store.get_event(namespace, name)
+
+    def list(self, namespace: str | None) -> list[Obj]:
+        stored = self.store.list_events(namespace)
+        out: list[Obj] = []
+        seen: set[tuple[str, str]] = set()
+        for obj in stored:
+            key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
+            if key in self._deleted:
+                continue
+            seen.add(key)
+            pending = self._pending.get(key)
+            out.append(pending[1] if pending is not None else obj)
+        for key, (_, obj) in self._pending.items():
+            if key not in seen and (namespace is None or key[0] == namespace):
+                out.append(obj)
+        return out
+
+    def delete(self, namespace: str, name: str) -> Obj | None:
+        obj = self.get(namespace, name)
+        if obj is None:
+            return None
+        key = (namespace, name)
+        pending = self._pending.pop(key, None)
+        if pending is not None:
+            self._by_key.pop(pending[0], None)
+        self._deleted.add(key)
+        rv = self.state.next_resource_version()
+        gone = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rv)}}
+        self.state.log_change("DELETED", gone)
+        return gone
+
+    def flush(self, now: datetime, bodies: dict[int, str]) -> None:
+        """Write this transaction's events, then expire old ones. The JSON of each event written
+        is left in `bodies` (by object id) for the change log."""
+        self.store.delete_events(self._deleted)
+        rows = []
+        for (ns, name), (agg_key, obj) in self._pending.items():
+            body = bodies[id(obj)] = dumps(obj)
+            rv = int(obj["metadata"]["resourceVersion"])
+            rows.append((ns, name, agg_key, obj["lastTimestamp"], rv, body))
+        self.store.write_events(rows)
+        self.store.expire_events(format_time(now - EVENT_TTL))
+        self._pending.clear()
+        self._by_key.clear()
+        self._deleted.clear()
+        self._stored_keys = None

@@ -1,0 +1,277 @@
+"""The in-memory working set of one transaction: objects, indexes, counters, dirty rows.
+
+A transaction loads every object once (or reuses the set from this process's previous
+transaction when nobody else has written since), reads and writes it here, and at commit writes
+back only the rows that changed. Objects held here are never mutated in place: every write stores
+a new dict, so readers (controllers, the change log) may keep references to what they saw.
+
+Indexes: by kind → namespace → name, by uid, and dependents by owner uid. `list` returns objects
+in name order (etcd's key order), namespace first when listing across namespaces.
+"""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from stsctl.backends.local.store import ObjectKey
+
+Obj = dict[str, Any]
+ChangeListener = Callable[[str, Obj], None]
+
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+_UID_NAMESPACE = uuid.UUID("6f1c8d1e-4c5b-5a51-9a8e-57a7c7e1d001")
+
+
+def format_precise(when: datetime) -> str:
+    """A simulated instant with microseconds, for the meta table (objects use whole seconds)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_precise(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+@dataclass
+class Meta:
+    """The cluster-wide counters and clock settings (the `meta` table)."""
+
+    resource_version: int = 0
+    uid_counter: int = 0
+    uid_seed: str = "stsctl"
+    clock_mode: str = "real"
+    speed: float = 1.0
+    sim_time: datetime = EPOCH
+    anchor_sim: datetime = EPOCH
+    anchor_wall: float = 0.0
+    txn_seq: int = 0
+    changes_floor: int = 0
+    event_nanos: int = 0
+
+    def to_rows(self) -> dict[str, str]:
+        return {
+            "resource_version": str(self.resource_version),
+            "uid_counter": str(self.uid_counter),
+            "uid_seed": self.uid_seed,
+            "clock_mode": self.clock_mode,
+            "speed": repr(self.speed),
+            "sim_time": format_precise(self.sim_time),
+            "anchor_sim": format_precise(self.anchor_sim),
+            "anchor_wall": repr(self.anchor_wall),
+            "txn_seq": str(self.txn_seq),
+            "changes_floor": str(self.changes_floor),
+            "event_nanos": str(self.event_nanos),
+        }
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, str]) -> Meta:
+        return cls(
+            resource_version=int(rows["resource_version"]),
+            uid_counter=int(rows["uid_counter"]),
+            uid_seed=rows["uid_seed"],
+            clock_mode=rows["clock_mode"],
+            speed=float(rows["speed"]),
+            sim_time=parse_precise(rows["sim_time"]),
+            anchor_sim=parse_precise(rows["anchor_sim"]),
+            anchor_wall=float(rows["anchor_wall"]),
+            txn_seq=int(rows["txn_seq"]),
+            changes_floor=int(rows.get("changes_floor", "0")),
+            event_nanos=int(rows.get("event_nanos", "0")),
+        )
+
+
+def object_key(obj: Obj) -> ObjectKey:
+    meta = obj["metadata"]
+    return (obj["kind"], meta.get("namespace") or "", meta["name"])
+
+
+def _owner_uids(obj: Obj) -> tuple[str, ...]:
+    refs = obj["metadata"].get("ownerReferences") or ()
+    return tuple(r["uid"] for r in refs if isinstance(r, dict) and isinstance(r.get("uid"), str))
+
+
+@dataclass
+class Change:
+    """One entry for the change log: the object as it was right after the change."""
+
+    rv: int
+    type: str  # ADDED, MODIFIED, DELETED
+    obj: Obj
+
+
+class ClusterState:
+    """The objects of the cluster during one transaction (implements `sim.ClusterView`)."""
+
+    def __init__(self, meta: Meta, objects: Iterable[Obj] = ()) -> None:
+        self.meta = meta
+        self._items: dict[str, dict[str, dict[str, Obj]]] = {}
+        self._by_uid: dict[str, Obj] = {}
+        self._dependents: dict[str, dict[ObjectKey, None]] = {}
+        self._sorted: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
+        self.dirty: dict[ObjectKey, Obj | None] = {}
+        self.changes: list[Change] = []
+        self._last_change: dict[ObjectKey, tuple[datetime, int]] = {}
+        self.listeners: list[ChangeListener] = []
+        for obj in objects:
+            self._index(obj, None)
+
+    # --- Counters --------------------------------------------------------------------------
+
+    def next_resource_version(self) -> int:
+        self.meta.resource_version += 1
+        return self.meta.resource_version
+
+    def new_uid(self) -> str:
+        self.meta.uid_counter += 1
+        return str(uuid.uuid5(_UID_NAMESPACE, f"{self.meta.uid_seed}/{self.meta.uid_counter}"))
+
+    # --- ClusterView ---------------------------------------------------------------------------
+
+    def get(self, kind: str, namespace: str | None, name: str) -> Obj | None:
+        by_ns = self._items.get(kind)
+        if by_ns is None:
+            return None
+        names = by_ns.get(namespace or "")
+        return names.get(name) if names is not None else None
+
+    def list(self, kind: str, namespace: str | None = None) -> Iterator[Obj]:
+        by_ns = self._items.get(kind)
+        if not by_ns:
+            return iter(())
+        cache_key = (kind, namespace)
+        keys = self._sorted.get(cache_key)
+        if keys is None:
+            if namespace is None:
+                keys = sorted((ns, n) for ns, names in by_ns.items() for n in names)
+            else:
+                keys = [(namespace, n) for n in sorted(by_ns.get(namespace, ()))]
+            self._sorted[cache_key] = keys
+        return (by_ns[ns][n] for ns, n in keys)
+
+    def by_uid(self, uid: str) -> Obj | None:
+        return self._by_uid.get(uid)
+
+    def dependents(self, owner_uid: str) -> Iterator[Obj]:
+        keys = self._dependents.get(owner_uid)
+        if not keys:
+            return iter(())
+        found = (self.get(*key) for key in builtins.list(keys))
+        return (o for o in found if o is not None)
+
+    def kinds(self) -> builtins.list[str]:
+        return [k for k, by_ns in self._items.items() if any(by_ns.values())]
+
+    def count(self, kind: str, namespace: str | None = None) -> int:
+        by_ns = self._items.get(kind) or {}
+        if namespace is None:
+            return sum(len(names) for names in by_ns.values())
+        return len(by_ns.get(namespace, ()))
+
+    def namespace_objects(self, namespace: str) -> builtins.list[Obj]:
+        """Every object in `namespace`, all kinds."""
+        out: builtins.list[Obj] = []
+        for kind in builtins.list(self._items):
+            out.extend(self.list(kind, namespace))
+        return out
+
+    # --- Writes ------------------------------------------------------------------------------
+
+    def put(self, obj: Obj) -> None:
+        """Store `obj` (already carrying its new resourceVersion) and log the change."""
+        key = object_key(obj)
+        old = self.get(*key)
+        self._index(obj, old)
+        self.dirty[key] = obj
+        change = "ADDED" if old is None else "MODIFIED"
+        self._log(key, change, obj)
+        for listener in self.listeners:
+            listener(change, obj)
+
+    def _log(self, key: ObjectKey, change: str, obj: Obj) -> None:
+        """Log a change. Successive writes of one object at one simulated instant make one
+        entry (the last state, with the first one's type): watchers see each object once per
+        instant it changed in, as they would see a real cluster's end state of that moment."""
+        rv = int(obj["metadata"]["resourceVersion"])
+        last = self._last_change.get(key)
+        if (
+            change == "MODIFIED"
+            and last is not None
+            and last[0] == self.meta.sim_time
+            and self.changes[last[1]].type != "DELETED"
+        ):
+            entry = self.changes[last[1]]
+            self.changes[last[1]] = Change(rv, entry.type, obj)
+            return
+        self._last_change[key] = (self.meta.sim_time, len(self.changes))
+        self.changes.append(Change(rv, change, obj))
+
+    def remove(self, kind: str, namespace: str | None, name: str) -> Obj | None:
+        """Remove an object for good; the DELETED change carries a new resourceVersion."""
+        key = (kind, namespace or "", name)
+        old = self.get(*key)
+        if old is None:
+            return None
+        del self._items[kind][key[1]][name]
+        self._sorted.pop((kind, key[1]), None)
+        self._sorted.pop((kind, None), None)
+        uid = old["metadata"].get("uid")
+        if uid and self._by_uid.get(uid) is old:
+            del self._by_uid[uid]
+        for owner in _owner_uids(old):
+            deps = self._dependents.get(owner)
+            if deps is not None:
+                deps.pop(key, None)
+        self.dirty[key] = None
+        rv = self.next_resource_version()
+        gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
+        self._last_change[key] = (self.meta.sim_time, len(self.changes))
+        self.changes.append(Change(rv, "DELETED", gone))
+        for listener in self.listeners:
+            listener("DELETED", gone)
+        return gone
+
+    def _index(self, obj: Obj, old: Obj | None) -> None:
+        kind, ns, name = object_key(obj)
+        names = self._items.setdefault(kind, {}).setdefault(ns, {})
+        if old is None:
+            self._sorted.pop((kind, ns), None)
+            self._sorted.pop((kind, None), None)
+        names[name] = obj
+        meta = obj["metadata"]
+        uid = meta.get("uid")
+        if old is not None:
+            old_uid = old["metadata"].get("uid")
+            if old_uid != uid and old_uid and self._by_uid.get(old_uid) is old:
+                del self._by_uid[old_uid]
+        if uid:
+            self._by_uid[uid] = obj
+        new_owners = _owner_uids(obj)
+        old_owners = _owner_uids(old) if old is not None else ()
+        if new_owners != old_owners:
+            key = (kind, ns, name)
+            for owner in old_owners:
+                deps = self._dependents.get(owner)
+                if deps is not None:
+                    deps.pop(key, None)
+            for owner in new_owners:
+                self._dependents.setdefault(owner, {})[key] = None
+
+    def log_change(self, change: str, obj: Obj) -> None:
+        """Log a change to an object kept outside the working set (events)."""
+        self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
+        for listener in self.listeners:
+            listener(change, obj)
+
+    def forget_changes(self) -> None:
+        """Drop the change-log entries gathered so far (the rows stay dirty)."""
+        self.changes, self._last_change = [], {}
+
+    def take_dirty(self) -> tuple[dict[ObjectKey, Obj | None], builtins.list[Change]]:
+        """The rows and change-log entries to write at commit; forgets them."""
+        dirty, changes = self.dirty, self.changes
+        self.dirty, self.changes, self._last_change = {}, [], {}
+        return dirty, changes

@@ -1,0 +1,293 @@
+"""The local cluster's SQLite store: where it lives, its tables, and its transactions.
+
+Location: `$STSCTL_HOME/cluster.db`. `$STSCTL_HOME` defaults to `$XDG_DATA_HOME/stsctl` when
+`XDG_DATA_HOME` is set, else `~/.local/share/stsctl`.
+
+Tables:
+- `meta(key, value)`: the global resourceVersion counter (one monotonic counter for every object
+  and event), the uid counter and seed, the clock (mode, speed, simulated time, the real-mode
+  anchors), `txn_seq` (bumped by every committed write, so a process can tell whether its cached
+  working set is still current) and `changes_floor` (the newest change-log entry dropped).
+- `objects(kind, namespace, name, uid, rv, body)`: every object except events, as JSON.
+- `events(seq, namespace, name, agg_key, last_time, rv, body)`: v1 Events in the order they
+  happened (`seq`), with the aggregation key the recorder looks repeats up by.
+- `changes(rv, type, kind, namespace, name, body)`: the bounded change log watches read.
+
+Every command is one `BEGIN IMMEDIATE` transaction, so concurrent stsctl processes serialise.
+A busy store is waited for (SQLite's busy timeout plus retries with backoff); "database is locked"
+never reaches a user: after `LOCK_WAIT_SECONDS` a StsctlError says another process holds the
+cluster. All writes happen inside the transaction, so a process killed at any point leaves the
+last committed state (SQLite's atomic commit in WAL mode).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from stsctl.errors import StsctlError
+
+SCHEMA_VERSION = "1"
+DB_NAME = "cluster.db"
+LOCK_WAIT_SECONDS = 120.0
+CHANGE_LOG_LIMIT = 100_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS objects (
+    kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+    uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (kind, namespace, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, name TEXT NOT NULL,
+    agg_key TEXT NOT NULL, last_time TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_name ON events (namespace, name);
+CREATE INDEX IF NOT EXISTS events_by_key ON events (agg_key);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (last_time);
+CREATE TABLE IF NOT EXISTS changes (
+    rv INTEGER PRIMARY KEY, type TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL,
+    name TEXT NOT NULL, body TEXT NOT NULL
+);
+"""
+
+ObjectKey = tuple[str, str, str]  # kind, namespace ("" when cluster-scoped), name
+
+
+def stsctl_home() -> Path:
+    """The directory of the local cluster (`$STSCTL_HOME`, see the module docstring)."""
+    home = os.environ.get("STSCTL_HOME")
+    if home:
+        return Path(home).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "stsctl"
+    return Path.home() / ".local" / "share" / "stsctl"
+
+
+def database_path(home: Path | None = None) -> Path:
+    return (home or stsctl_home()) / DB_NAME
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+class StoreBusy(StsctlError):
+    """Another stsctl process kept the cluster locked for too long."""
+
+
+def _is_locked(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """One connection to the cluster database. Not thread-safe; one per process is enough."""
+
+    def __init__(self, path: Path, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
+        self.path = path
+        self.lock_wait_seconds = lock_wait_seconds
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(
+                str(path), timeout=5.0, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as e:
+            raise StsctlError(f"cannot open the local cluster at {path}: {e}") from e
+        self._retrying(self._setup)
+
+    def _setup(self) -> None:
+        self.conn.execute("PRAGMA busy_timeout = 5000")
+        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode and str(mode[0]).lower() != "wal":
+            raise sqlite3.OperationalError("database is locked")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        with self._raw_transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- Transactions ------------------------------------------------------------------------
+
+    def _retrying(self, fn: Any) -> Any:
+        deadline = time.monotonic() + self.lock_wait_seconds
+        delay = 0.005
+        while True:
+            try:
+                return fn()
+            except sqlite3.OperationalError as e:
+                if not _is_locked(e):
+                    raise StsctlError(f"local cluster store error: {e}") from e
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        "another stsctl process holds the local cluster "
+                        f"({self.path}); try again when it has finished",
+                        hint="A long command (a watch, a big `sim advance`) may still be running; "
+                        "the store is never left half-written.",
+                    ) from e
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 0.25)
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def _raw_transaction(self) -> Iterator[None]:
+        self._retrying(self._begin)
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self._retrying(lambda: self.conn.execute("COMMIT"))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """`BEGIN IMMEDIATE` … `COMMIT`; rolled back if the block raises."""
+        with self._raw_transaction():
+            yield
+
+    # --- Meta ----------------------------------------------------------------------------------
+
+    def read_meta(self) -> dict[str, str]:
+        return {k: v for k, v in self.conn.execute("SELECT key, value FROM meta")}
+
+    def write_meta(self, values: dict[str, str]) -> None:
+        self.conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    # --- Objects -------------------------------------------------------------------------------
+
+    def load_objects(self) -> Iterator[dict[str, Any]]:
+        loads = json.loads
+        for (body,) in self.conn.execute("SELECT body FROM objects"):
+            yield loads(body)
+
+    def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
+        """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
+        if rows:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO objects (kind, namespace, name, uid, rv, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def delete_objects(self, keys: Iterable[ObjectKey]) -> None:
+        self.conn.executemany(
+            "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?", list(keys)
+        )
+
+    def clear(self) -> None:
+        """Drop everything (a fresh cluster follows)."""
+        for table in ("meta", "objects", "events", "changes"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'events'")
+
+    # --- Events --------------------------------------------------------------------------------
+
+    def find_event(self, agg_key: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT body FROM events WHERE agg_key = ? ORDER BY seq DESC LIMIT 1", (agg_key,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def event_keys(self) -> set[str]:
+        return {k for (k,) in self.conn.execute("SELECT agg_key FROM events")}
+
+    def get_event(self, namespace: str, name: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT body FROM events WHERE namespace = ? AND name = ?", (namespace, name)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def event_exists(self, namespace: str, name: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM events WHERE namespace = ? AND name = ?", (namespace, name)
+        ).fetchone()
+        return row is not None
+
+    def list_events(self, namespace: str | None) -> list[dict[str, Any]]:
+        if namespace is None:
+            cur = self.conn.execute("SELECT body FROM events ORDER BY seq")
+        else:
+            cur = self.conn.execute(
+                "SELECT body FROM events WHERE namespace = ? ORDER BY seq", (namespace,)
+            )
+        loads = json.loads
+        return [loads(body) for (body,) in cur]
+
+    def write_events(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
+        """Upsert `(namespace, name, agg_key, last_time, rv, body)`; a new name gets the next seq."""
+        if rows:
+            self.conn.executemany(
+                "INSERT INTO events (namespace, name, agg_key, last_time, rv, body) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
+                "agg_key = excluded.agg_key, last_time = excluded.last_time, "
+                "rv = excluded.rv, body = excluded.body",
+                rows,
+            )
+
+    def delete_events(self, keys: Iterable[tuple[str, str]]) -> None:
+        self.conn.executemany("DELETE FROM events WHERE namespace = ? AND name = ?", list(keys))
+
+    def expire_events(self, before: str) -> list[tuple[str, str]]:
+        """Drop events last seen before `before` (the API server's event TTL); their keys."""
+        keys = [
+            (ns, name)
+            for ns, name in self.conn.execute(
+                "SELECT namespace, name FROM events WHERE last_time < ?", (before,)
+            )
+        ]
+        if keys:
+            self.conn.execute("DELETE FROM events WHERE last_time < ?", (before,))
+        return keys
+
+    # --- Change log ----------------------------------------------------------------------------
+
+    def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
+        if rows:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def trim_changes(self, keep: int = CHANGE_LOG_LIMIT) -> int | None:
+        """Keep the newest `keep` entries; the newest dropped rv, if any was dropped."""
+        row = self.conn.execute(
+            "SELECT rv FROM changes ORDER BY rv DESC LIMIT 1 OFFSET ?", (keep,)
+        ).fetchone()
+        if row is None:
+            return None
+        floor = int(row[0])
+        self.conn.execute("DELETE FROM changes WHERE rv <= ?", (floor,))
+        return floor
+
+    def read_changes(
+        self, after: int, kinds: Sequence[str], namespace: str | None, limit: int = 10_000
+    ) -> list[tuple[int, str, dict[str, Any]]]:
+        marks = ",".join("?" for _ in kinds)
+        sql = f"SELECT rv, type, body FROM changes WHERE rv > ? AND kind IN ({marks})"
+        args: list[Any] = [after, *kinds]
+        if namespace is not None:
+            # Cluster-scoped objects (namespace '') are not filtered by namespace, as in `list`.
+            sql += " AND namespace IN (?, '')"
+            args.append(namespace)
+        sql += " ORDER BY rv LIMIT ?"
+        args.append(limit)
+        return [(int(rv), t, json.loads(body)) for rv, t, body in self.conn.execute(sql, args)]

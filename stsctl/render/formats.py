@@ -1,0 +1,110 @@
+"""Machine-readable output: `-o json`, `-o yaml` and `-o name`, as kubectl prints them.
+
+kubectl prints objects with sorted keys (JSON indented by 4 spaces; YAML block style with list
+items at their parent's indentation), hides `metadata.managedFields` unless asked, and wraps
+several objects in a `v1 List` with an empty `metadata.resourceVersion`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import yaml
+
+from stsctl.core.resources import by_kind
+from stsctl.render.age import age
+
+Obj = dict[str, Any]
+
+
+def without_managed_fields(obj: Obj) -> Obj:
+    meta = obj.get("metadata")
+    if isinstance(meta, dict) and "managedFields" in meta:
+        return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+    return obj
+
+
+def as_list(items: Sequence[Obj]) -> Obj:
+    """The `v1 List` kubectl prints for several objects."""
+    return {
+        "apiVersion": "v1",
+        "items": list(items),
+        "kind": "List",
+        "metadata": {"resourceVersion": ""},
+    }
+
+
+def _prepare(value: Obj, show_managed_fields: bool) -> Obj:
+    if show_managed_fields:
+        return value
+    if value.get("kind") == "List" and isinstance(value.get("items"), list):
+        return {**value, "items": [without_managed_fields(i) for i in value["items"]]}
+    return without_managed_fields(value)
+
+
+def format_json(value: Obj, *, show_managed_fields: bool = False) -> str:
+    return json.dumps(
+        _prepare(value, show_managed_fields), indent=4, sort_keys=True, ensure_ascii=False
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    def choose_scalar_style(self) -> str:
+        # go-yaml (kubectl) quotes with double quotes where PyYAML would pick single ones.
+        style: str = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data and not data.endswith(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def format_yaml(value: Obj, *, show_managed_fields: bool = False) -> str:
+    return yaml.dump(
+        _prepare(value, show_managed_fields),
+        Dumper=_Dumper,
+        sort_keys=True,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1 << 20,
+    )
+
+
+def format_name(obj: Obj) -> str:
+    """`statefulset.apps/web`, `service/nginx`."""
+    kind = str(obj.get("kind", ""))
+    rk = by_kind(kind)
+    prefix = rk.name_prefix if rk is not None else kind.lower()
+    return f"{prefix}/{obj.get('metadata', {}).get('name', '')}"
+
+
+def format_objects(items: Sequence[Obj], output: str, *, single: bool = False) -> str:
+    """Objects in `output` format (json, yaml, name); `single` prints one object bare."""
+    if output == "name":
+        return "\n".join(format_name(o) for o in items)
+    value = items[0] if single and len(items) == 1 else as_list(items)
+    if output == "json":
+        return format_json(value)
+    return format_yaml(value).rstrip("\n")
+
+
+def format_basic_table(items: Sequence[Obj], now: datetime, *, with_namespace: bool = False) -> str:
+    """The plain `NAME AGE` table (NAMESPACE first with -A), kubectl's spacing."""
+    header = (["NAMESPACE"] if with_namespace else []) + ["NAME", "AGE"]
+    rows = [header]
+    for obj in items:
+        meta = obj.get("metadata", {})
+        cells = [str(meta.get("namespace", ""))] if with_namespace else []
+        rows.append([*cells, str(meta.get("name", "")), age(meta.get("creationTimestamp"), now)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    return "\n".join(
+        "   ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )

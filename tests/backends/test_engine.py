@@ -1,0 +1,230 @@
+"""The catch-up engine with small fake controllers: order, fixed points, due times, failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stsctl.backends.local import LocalBackend
+from stsctl.backends.local.engine import EngineLivelock
+from stsctl.clock import format_time, parse_time
+from stsctl.sim.actions import Create, Plan, RecordEvent, Update
+from stsctl.sim.controller import ClusterView, Key
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def configmap(name: str, **annotations: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": "default", "annotations": dict(annotations)},
+    }
+
+
+def annotated(obj: dict[str, Any], **annotations: str) -> dict[str, Any]:
+    meta = dict(obj["metadata"])
+    meta["annotations"] = {**(meta.get("annotations") or {}), **annotations}
+    return {**obj, "metadata": meta}
+
+
+@dataclass
+class Timer:
+    """Marks a ConfigMap `fired` once `delay` seconds have passed since its creation."""
+
+    name: str = "timer"
+    watches: tuple[str, ...] = ("ConfigMap",)
+    log: list[str] = field(default_factory=list)
+
+    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
+        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        return [(o["metadata"]["namespace"], o["metadata"]["name"]) for o in view.list("ConfigMap")]
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        obj = view.get("ConfigMap", *key)
+        if obj is None:
+            return Plan()
+        notes = obj["metadata"].get("annotations") or {}
+        if "delay" not in notes or "fired" in notes:
+            return Plan()
+        due = parse_time(obj["metadata"]["creationTimestamp"]) + timedelta(
+            seconds=int(notes["delay"])
+        )
+        if now < due:
+            return Plan(wake_at=due)
+        self.log.append(f"{key[1]}@{format_time(now)}")
+        return Plan([Update(annotated(obj, fired=format_time(now)))])
+
+
+@dataclass
+class Recorder:
+    """Records the order it sees keys in; optionally follows a ConfigMap with a `-copy`."""
+
+    name: str
+    log: list[str]
+    copies: bool = False
+    watches: tuple[str, ...] = ("ConfigMap",)
+
+    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
+        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        return []
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        self.log.append(f"{self.name}:{key[1]}")
+        if (
+            self.copies
+            and not key[1].endswith("-copy")
+            and view.get("ConfigMap", key[0], key[1] + "-copy") is None
+        ):
+            return Plan([Create(configmap(key[1] + "-copy"))])
+        return Plan()
+
+
+@dataclass
+class Counter:
+    """Bumps a `count` annotation until it reaches `limit` (or forever when limit is None)."""
+
+    limit: int | None = 5
+    name: str = "counter"
+    watches: tuple[str, ...] = ("ConfigMap",)
+
+    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
+        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        return []
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        obj = view.get("ConfigMap", *key)
+        if obj is None:
+            return Plan()
+        count = int((obj["metadata"].get("annotations") or {}).get("count", "0"))
+        if self.limit is not None and count >= self.limit:
+            return Plan()
+        return Plan([Update(annotated(obj, count=str(count + 1)))])
+
+
+@dataclass
+class Failing:
+    """Creates an invalid pod (rejected by validation) and then a ConfigMap."""
+
+    name: str = "failing-controller"
+    watches: tuple[str, ...] = ()
+
+    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
+        return []
+
+    def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        return [("default", "once")]
+
+    def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
+        if view.get("ConfigMap", "default", "after-failure") is not None:
+            return Plan()
+        owner = {"kind": "ConfigMap", "namespace": "default", "name": "owner", "uid": "u-1"}
+        bad_pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "Bad_Name"},
+            "spec": {"containers": [{"name": "c", "image": "busybox"}]},
+        }
+        return Plan(
+            [
+                Create(
+                    bad_pod,
+                    on_success=(
+                        RecordEvent(owner, "Normal", "SuccessfulCreate", "created", self.name),
+                    ),
+                    on_failure=RecordEvent(
+                        owner,
+                        "Warning",
+                        "FailedCreate",
+                        "create Pod Bad_Name failed error: {error}",
+                        self.name,
+                    ),
+                ),
+                Create(configmap("after-failure")),
+            ]
+        )
+
+
+def backend(tmp_path: Path, *controllers: Any) -> LocalBackend:
+    return LocalBackend(tmp_path, controllers=lambda: list(controllers))
+
+
+def test_wake_at_moves_simulated_time_exactly_to_each_due_time(tmp_path: Path) -> None:
+    timer = Timer()
+    cluster = backend(tmp_path, timer)
+    cluster.create(configmap("a", delay="5"))
+    cluster.create(configmap("b", delay="12"))
+    assert cluster.advance(30) == T0 + timedelta(seconds=30)
+    assert timer.log == ["a@2026-01-01T00:00:05Z", "b@2026-01-01T00:00:12Z"]
+    fired = cluster.get("ConfigMap", "b")["metadata"]["annotations"]["fired"]
+    assert fired == "2026-01-01T00:00:12Z"
+
+
+def test_catch_up_stops_at_the_target_before_a_later_due_time(tmp_path: Path) -> None:
+    timer = Timer()
+    cluster = backend(tmp_path, timer)
+    cluster.create(configmap("a", delay="20"))
+    assert cluster.advance(19) == T0 + timedelta(seconds=19)
+    assert timer.log == []
+    cluster.advance(1)
+    assert timer.log == ["a@2026-01-01T00:00:20Z"]
+
+
+def test_controllers_run_in_registry_order_and_changes_enqueue_watchers(tmp_path: Path) -> None:
+    log: list[str] = []
+    first = Recorder("first", log, copies=True)
+    second = Recorder("second", log)
+    cluster = backend(tmp_path, first, second)
+    cluster.create(configmap("x"))
+    # x's creation queues x for both; first runs first and creates x-copy, which is queued for
+    # both again; the first controller keeps priority while it has keys.
+    assert log == ["first:x", "first:x-copy", "second:x", "second:x-copy"]
+
+
+def test_settle_reaches_a_fixed_point_at_one_instant(tmp_path: Path) -> None:
+    cluster = backend(tmp_path, Counter(limit=5))
+    cluster.create(configmap("c"))
+    obj = cluster.get("ConfigMap", "c")
+    assert obj["metadata"]["annotations"]["count"] == "5"
+    assert cluster.simulated_now() == T0
+
+
+def test_a_controller_that_never_settles_is_reported_as_a_livelock(tmp_path: Path) -> None:
+    cluster = backend(tmp_path, Counter(limit=None))
+    with pytest.raises(EngineLivelock) as e:
+        cluster.create(configmap("c"))
+    assert "the counter controller did not settle on key default/c at 2026-01-01T00:00:00Z" in str(
+        e.value
+    )
+
+
+def test_a_failing_action_records_its_event_and_stops_the_plan(tmp_path: Path) -> None:
+    cluster = backend(tmp_path, Failing())
+    events = cluster.list("Event", "default")["items"]
+    assert [(e["reason"], e["type"]) for e in events] == [("FailedCreate", "Warning")]
+    assert events[0]["message"].startswith(
+        'create Pod Bad_Name failed error: Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"'
+    )
+    assert events[0]["source"] == {"component": "failing-controller"}
+    assert cluster.list("ConfigMap", "default")["items"] == []
+
+
+def test_identical_events_are_aggregated_with_a_count(tmp_path: Path) -> None:
+    cluster = backend(tmp_path, Failing())
+    cluster.advance(10)
+    (event,) = cluster.list("Event", "default")["items"]
+    assert event["count"] == 2
+    assert event["firstTimestamp"] == "2026-01-01T00:00:00Z"
+    assert event["lastTimestamp"] == "2026-01-01T00:00:10Z"
+    assert event["metadata"]["name"].startswith("owner.")

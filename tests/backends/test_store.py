@@ -1,0 +1,71 @@
+"""The SQLite store: location, transactions, the working set written back at commit."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from stsctl.backends.local import LocalBackend
+from stsctl.backends.local.store import Store, StoreBusy, database_path, stsctl_home
+
+
+def test_home_is_stsctl_home_then_xdg_data_home_then_local_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STSCTL_HOME", "/tmp/x")
+    assert stsctl_home() == Path("/tmp/x")
+    monkeypatch.delenv("STSCTL_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", "/tmp/data")
+    assert database_path() == Path("/tmp/data/stsctl/cluster.db")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", "/home/u")
+    assert stsctl_home() == Path("/home/u/.local/share/stsctl")
+
+
+def test_objects_are_json_rows_with_their_resource_version(tmp_path: Path) -> None:
+    cluster = LocalBackend(tmp_path, controllers=list)
+    created = cluster.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
+    conn = sqlite3.connect(tmp_path / "cluster.db")
+    row = conn.execute(
+        "SELECT uid, rv FROM objects WHERE kind = 'ConfigMap' AND name = 'a'"
+    ).fetchone()
+    assert row == (created["metadata"]["uid"], int(created["metadata"]["resourceVersion"]))
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    counter = conn.execute("SELECT value FROM meta WHERE key = 'resource_version'").fetchone()
+    assert int(counter[0]) >= row[1]
+
+
+def test_a_failing_transaction_writes_nothing(tmp_path: Path) -> None:
+    cluster = LocalBackend(tmp_path, controllers=list)
+    cluster.list("ConfigMap")
+    with pytest.raises(RuntimeError), cluster.session() as s:
+        s.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
+        raise RuntimeError("crash")
+    assert LocalBackend(tmp_path, controllers=list).list("ConfigMap")["items"] == []
+    assert cluster.list("ConfigMap")["items"] == []
+
+
+def test_another_process_sees_the_committed_state(tmp_path: Path) -> None:
+    first = LocalBackend(tmp_path, controllers=list)
+    second = LocalBackend(tmp_path, controllers=list)
+    first.list("ConfigMap")
+    second.list("ConfigMap")  # both now hold a cached working set
+    first.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
+    assert [c["metadata"]["name"] for c in second.list("ConfigMap")["items"]] == ["a"]
+
+
+def test_a_store_held_too_long_by_another_process_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.db"
+    store = Store(path, lock_wait_seconds=0.2)
+    store.conn.execute("PRAGMA busy_timeout = 10")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreBusy) as e, store.transaction():
+            pass
+        assert "another stsctl process holds the local cluster" in e.value.message
+        assert "database is locked" not in e.value.message
+    finally:
+        holder.execute("ROLLBACK")
