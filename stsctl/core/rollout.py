@@ -28,8 +28,8 @@ from stsctl.core.identity import (
     RESTARTED_AT_ANNOTATION,
     controller_of,
     desired_replicas,
-    is_member,
     ordinal_of,
+    parent_and_ordinal,
     start_ordinal,
 )
 from stsctl.core.podstate import is_running_and_ready, is_terminating, pod_revision
@@ -95,19 +95,24 @@ def pods_of(sts: Mapping[str, Any], pods: Iterable[Obj]) -> list[Obj]:
     controlled by some other object (orphans of the right name are adopted by the controller)."""
     namespace = _meta(sts).get("namespace")
     uid = _meta(sts).get("uid")
-    mine: list[Obj] = []
+    set_name = _name(sts)
+    # Live views call this on every frame: parse each name once (it is `is_member` and
+    # `ordinal_of` in one), then sort by the ordinal found.
+    mine: list[tuple[int, Obj]] = []
     for pod in pods:
         if namespace and _meta(pod).get("namespace") not in (None, namespace):
             continue
-        if not is_member(dict(sts), pod) or ordinal_of(pod) < 0:
+        parent, ordinal = parent_and_ordinal(_name(pod))
+        if parent != set_name or ordinal < 0:
             continue
         ref = controller_of(pod)
         if ref is not None and (
             ref.get("kind") != "StatefulSet" or (uid and ref.get("uid") not in (None, "", uid))
         ):
             continue
-        mine.append(pod)
-    return sorted(mine, key=ordinal_of)
+        mine.append((ordinal, pod))
+    mine.sort(key=lambda found: found[0])
+    return [pod for _, pod in mine]
 
 
 # --- kubectl rollout status --------------------------------------------------------------------
