@@ -8,8 +8,16 @@ COMMAND_MODULES = (
     "validate",
     "apply",
     "get",
+    "describe",
+    "scale",
+    "rollout",
+    "dns",
     "delete",
+    "lifecycle",  # start, stop, restart
+    "wait",
+    "explain",
     "sim",
+    "serve",
     "completion",
     "version",
 )
