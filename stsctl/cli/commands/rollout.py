@@ -1,0 +1,1 @@
+"""`stsctl rollout`."""
