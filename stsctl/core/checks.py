@@ -22,7 +22,10 @@ def check_document(doc: Document) -> tuple[list[Diagnostic], bool]:
     if any(e.severity == "error" for e in header):
         return doc.diagnose(header), False
     found = list(header)
-    typed = schema.check_schema(doc.obj)
+    text = doc.source.text
+    typed = schema.check_schema(
+        doc.obj, scalar_text=schema.scalar_reader(text, doc.source) if text else None
+    )
     found += typed
     sound = not any(e.severity == "error" for e in typed)
     if sound:

@@ -600,7 +600,10 @@ class _YamlBuilder:
                 if len(self.problems) == problems_before:
                     record = (struct, marks, s_off, m_off, self.lines)
                     source = _LazySourceMap(
-                        self.file, partial(_replay, *record), partial(_locate_recorded, *record)
+                        self.file,
+                        partial(_replay, *record),
+                        partial(_locate_recorded, *record),
+                        self.lines.text,
                     )
                     documents.append((obj, source, index))
                 continue
@@ -740,9 +743,14 @@ class _LazySourceMap(SourceMap):
     """
 
     def __init__(
-        self, file: str, compute: Callable[[], _Tables], locator: _Locator | None = None
+        self,
+        file: str,
+        compute: Callable[[], _Tables],
+        locator: _Locator | None = None,
+        text: str | None = None,
     ) -> None:
         self.file = file
+        self.text = text
         self._compute: Callable[[], _Tables] | None = compute
         self._locator = locator
         self._keys: dict[FieldPath, Position] = {}
@@ -963,7 +971,7 @@ def _add_object(result: LoadResult, obj: dict[str, Any], source: SourceMap, inde
     for i, item in enumerate(items):
         if isinstance(item, dict):
             item_source = _LazySourceMap(
-                source.file, partial(split.table, i), partial(_locate_item, source, i)
+                source.file, partial(split.table, i), partial(_locate_item, source, i), source.text
             )
             _add_object(result, item, item_source, index)
         else:
@@ -1041,7 +1049,7 @@ def _load_json(text: str, file: str) -> tuple[LoadResult, bool]:
                 result.diagnostics.extend(found)
                 continue
             compute = partial(_constant, tables)
-        _add_object(result, value, _LazySourceMap(file, compute), index)
+        _add_object(result, value, _LazySourceMap(file, compute, text=text), index)
     return result, True
 
 

@@ -294,9 +294,12 @@ def scalar_reader(text: str, source: SourceMap) -> ScalarText:
     For `on`, `yes` and `1.10` YAML keeps only the resolved value (True, 1.1); the messages are
     better with the text as written. Only plain (unquoted) one-word scalars are returned.
     """
-    lines = text.splitlines()
+    lines: list[str] = []
 
     def read(path: FieldPath) -> str | None:
+        # Called only for a value of the wrong type: split the text then, not for every document.
+        if not lines:
+            lines.extend(text.splitlines())
         position = source.values.get(path)
         return _plain_scalar(lines, position) if position else None
 

@@ -27,6 +27,7 @@ class SourceMap:
     file: str
     keys: dict[FieldPath, Position] = field(default_factory=dict)
     values: dict[FieldPath, Position] = field(default_factory=dict)
+    text: str | None = None  # the whole file, for messages that quote what was written
 
     def locate(self, path: FieldPath, *, at_key: bool = False) -> Position:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -49,6 +50,7 @@ class SourceMap:
             self.file,
             {k[n:]: v for k, v in self.keys.items() if k[:n] == prefix},
             {k[n:]: v for k, v in self.values.items() if k[:n] == prefix},
+            self.text,
         )
 
 

@@ -142,3 +142,20 @@ def test_a_malformed_manifest_never_shows_a_traceback_in_a_real_process() -> Non
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_yaml_1_1_surprises_are_explained_with_the_text_as_written(cli, tmp_path: Path) -> None:
+    manifest = tmp_path / "flags.yaml"
+    manifest.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  labels:\n    enabled: on\n"
+        "data:\n  version: 1.10\n"
+    )
+    result = cli("validate", "-f", str(manifest))
+    assert result.code == 1
+    assert (
+        f"{manifest}:6:14: metadata.labels.enabled: expected string, got boolean true (YAML reads "
+        'unquoted yes/no/on/off/true/false as booleans; quote it: "on")'
+    ) in result.out
+    assert f'{manifest}:8:12: data.version: expected string, got number 1.10 (quote it: "1.10")' in (
+        result.out
+    )
