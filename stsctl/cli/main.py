@@ -35,7 +35,7 @@ def _print_err(text: str) -> None:
 def run(args: Sequence[str], prog_name: str = "stsctl") -> int:
     """Run the command line on `args` and return the exit code (never raises)."""
     debug = _debug_requested(args)
-    from typer._click.exceptions import ClickException, UsageError
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
 
     try:
@@ -54,6 +54,8 @@ def run(args: Sequence[str], prog_name: str = "stsctl") -> int:
             _print_err(e.hint)
         return e.exit_code
     except UsageError as e:
+        if isinstance(e, NoArgsIsHelpError):
+            return EXIT_USAGE  # the help was printed; there is no message to add
         if debug:
             _print_err(traceback.format_exc())
         verb = e.ctx.command_path if e.ctx is not None else prog_name

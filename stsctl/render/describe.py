@@ -776,6 +776,14 @@ def _describe_pod_template(w: _Writer, template: Obj | None, tz: tzinfo) -> None
     _tolerations_multiline(w, "  Tolerations", _list(spec.get("tolerations")))
 
 
+def describe_pod_template(template: Obj | None, *, tz: tzinfo = UTC) -> str:
+    """kubectl's `DescribePodTemplate` written through a bare PrefixWriter, tabs left as they are
+    (no tabwriter): what `rollout history --revision` and `rollout undo --dry-run` print."""
+    w = _Writer()
+    _describe_pod_template(w, template, tz)
+    return "".join(w._parts)
+
+
 def _describe_topology_spread(w: _Writer, constraints: Sequence[Any], space: str) -> None:
     if not constraints:
         return

@@ -219,9 +219,15 @@ def test_get_lists_as_a_v1_list_and_accepts_global_flags_after_the_verb(
     assert [i["metadata"]["name"] for i in listed["items"]] == ["pv001", "pv002"]
     assert all(i["kind"] == "PersistentVolume" for i in listed["items"])
     table = cli("get", "svc", "-n", "kube-system")
-    assert table.out == "NAME       AGE\nkube-dns   0s\n"
+    assert table.out == (
+        "NAME       TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)                  AGE\n"
+        "kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   0s\n"
+    )
     everywhere = cli("get", "services", "-A", "-l", "app=nginx")
-    assert everywhere.out == "NAMESPACE   NAME    AGE\ndefault     nginx   0s\n"
+    assert everywhere.out == (
+        "NAMESPACE   NAME    TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
+        "default     nginx   ClusterIP   None         <none>        80/TCP    0s\n"
+    )
     assert cli("get", "sts/web", "-o", "name").out == "statefulset.apps/web\n"
     unknown = cli("get", "widgets")
     assert unknown.code == 1
@@ -236,7 +242,7 @@ def test_get_yaml_quotes_like_kubectl(cli: Any) -> None:
 
 def test_delete_prints_the_kubectl_line(cli: Any, seed: Path) -> None:
     cli("apply", "-f", str(seed))
-    result = cli("delete", "sts", "web", "--cascade=orphan")
+    result = cli("delete", "sts", "web", "--cascade=orphan", "--yes")
     assert result.out == 'statefulset.apps "web" deleted\n'
     missing = cli("delete", "statefulset", "nope")
     assert missing.code == 1

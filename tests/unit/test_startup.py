@@ -29,3 +29,27 @@ def test_help_does_not_import_kubernetes() -> None:
     trace = imported_modules("--help")
     assert "typer" in trace
     assert " kubernetes" not in trace
+
+
+def test_get_pods_on_the_local_cluster_does_not_import_kubernetes(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("apply", "-f", "manifests/web.yaml").code == 0
+    trace = imported_modules("get", "pods")
+    assert "stsctl.backends.local" in trace  # it really read the local cluster
+    assert "stsctl.render.tables" in trace
+    assert " kubernetes" not in trace
+
+
+def test_describe_and_explain_do_not_import_kubernetes(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("apply", "-f", "manifests/web.yaml").code == 0
+    describe = imported_modules("describe", "sts", "web")
+    assert "stsctl.render.describe" in describe
+    explain = imported_modules("explain", "sts.spec.updateStrategy")
+    assert "stsctl.core.schema" in explain
+    assert " kubernetes" not in describe + explain
+
+
+def test_get_pods_does_not_load_the_watch_or_live_view_machinery(cli) -> None:  # type: ignore[no-untyped-def]
+    # A one-shot table must not pay for rich's Live, the rollout explainer or the follow loop.
+    trace = imported_modules("get", "pods")
+    for module in ("rich.live", "stsctl.render.live", "stsctl.ops.follow", "stsctl.core.why"):
+        assert f" {module}\n" not in trace, module
