@@ -1,0 +1,1 @@
+"""Tests of the kube backend: kubeconfig resolution, error translation, watches, HTTP."""
