@@ -2,7 +2,7 @@
 # Install: stsctl completion bash > ~/.local/share/bash-completion/completions/stsctl
 _stsctl_completion() {
     local cur="${COMP_WORDS[COMP_CWORD]}" cmdpath="" i w words
-    local paths="|apply| |completion| |delete| |get| |sim| |sim advance| |sim break| |sim clock| |sim heal| |sim node| |sim node down| |sim node up| |sim reset| |sim status| |validate| |version|"
+    local paths="|apply| |completion| |delete| |describe| |dns| |dns lookup| |explain| |get| |restart| |rollout| |rollout history| |rollout pause| |rollout restart| |rollout resume| |rollout status| |rollout undo| |scale| |serve| |sim| |sim advance| |sim break| |sim clock| |sim heal| |sim node| |sim node down| |sim node up| |sim reset| |sim status| |start| |stop| |validate| |version| |wait|"
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         [[ $w == -* ]] && continue
@@ -11,11 +11,25 @@ _stsctl_completion() {
         fi
     done
     case "$cmdpath" in
-        "") words="apply completion delete get sim validate version --help" ;;
-        "apply") words="--backend --context --debug --dry-run --filename --help --kubeconfig --namespace --output --recursive -R -f -n -o" ;;
+        "") words="apply completion delete describe dns explain get restart rollout scale serve sim start stop validate version wait --help" ;;
+        "apply") words="--backend --context --debug --dry-run --filename --force --force-conflicts --help --kubeconfig --namespace --no-watch --output --recursive --server-side --timeout --watch --yes -R -f -n -o -w -y" ;;
         "completion") words="--help" ;;
-        "delete") words="--backend --cascade --context --debug --dry-run --force --grace-period --help --kubeconfig --namespace --now -n all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
-        "get") words="--all-namespaces --backend --context --debug --field-selector --help --kubeconfig --namespace --output --selector -A -l -n -o all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "delete") words="--all --all-namespaces --backend --cascade --context --debug --dry-run --filename --force --grace-period --help --ignore-not-found --kubeconfig --namespace --no-ignore-not-found --no-wait --now --ordered --output --recursive --selector --timeout --wait --yes -A -R -f -l -n -o -y all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "describe") words="--all-namespaces --backend --context --debug --help --kubeconfig --namespace --selector -A -l -n all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "dns") words="lookup --help" ;;
+        "dns lookup") words="--backend --context --debug --help --kubeconfig --namespace --output --type -n -o -t" ;;
+        "explain") words="--api-version --debug --help --output --recursive -o all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "get") words="--all-namespaces --backend --context --debug --field-selector --help --ignore-not-found --kubeconfig --label-columns --namespace --no-headers --output --output-watch-events --request-timeout --selector --show-kind --show-labels --sort-by --timeout --watch --watch-only -A -L -l -n -o -w all cm configmaps controllerrevisions endpointslices ev events namespaces no nodes ns persistentvolumeclaims persistentvolumes po pods pv pvc sc services statefulsets storageclasses sts svc" ;;
+        "restart") words="--all --backend --context --debug --help --kubeconfig --namespace --no-watch --selector --timeout --watch -l -n -w" ;;
+        "rollout") words="history pause restart resume status undo --help" ;;
+        "rollout history") words="--backend --context --debug --help --kubeconfig --namespace --revision -n" ;;
+        "rollout pause") words="--backend --context --debug --help --kubeconfig --namespace -n" ;;
+        "rollout restart") words="--backend --context --debug --help --kubeconfig --namespace -n" ;;
+        "rollout resume") words="--backend --context --debug --help --kubeconfig --namespace -n" ;;
+        "rollout status") words="--backend --context --debug --help --kubeconfig --namespace --timeout --watch -n -w" ;;
+        "rollout undo") words="--backend --context --debug --dry-run --help --kubeconfig --namespace --to-revision -n" ;;
+        "scale") words="--backend --context --current-replicas --debug --dry-run --help --kubeconfig --namespace --no-watch --replicas --timeout --watch -n -w" ;;
+        "serve") words="--address --debug --help --namespace --no-tls --port --speed --tls --token --token-file --verbose --write-kubeconfig -n -p -v" ;;
         "sim") words="advance break clock heal node reset status --help" ;;
         "sim advance") words="--backend --debug --help" ;;
         "sim break") words="--backend --debug --help --namespace -n" ;;
@@ -26,8 +40,11 @@ _stsctl_completion() {
         "sim node up") words="--backend --debug --help" ;;
         "sim reset") words="--backend --debug --help --yes -y" ;;
         "sim status") words="--backend --debug --help" ;;
+        "start") words="--all --backend --context --debug --help --kubeconfig --namespace --no-watch --selector --timeout --watch -l -n -w" ;;
+        "stop") words="--all --backend --context --debug --help --kubeconfig --namespace --no-watch --selector --timeout --watch -l -n -w" ;;
         "validate") words="--debug --filename --help --output --recursive --strict -R -f -o" ;;
         "version") words="--help" ;;
+        "wait") words="--backend --context --debug --for --help --kubeconfig --namespace --timeout -n" ;;
         *) words="" ;;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -32,7 +32,9 @@ def connected(
         cluster.close()
 
 
-def namespace_for(cluster: Backend, namespace: str | None, all_namespaces: bool = False) -> str | None:
+def namespace_for(
+    cluster: Backend, namespace: str | None, all_namespaces: bool = False
+) -> str | None:
     """The namespace to act in: -n, else the cluster's default; None for -A."""
     if all_namespaces:
         if namespace:
@@ -67,3 +69,27 @@ def follow_statefulset(
         raise Interrupted("stopped watching; the cluster was not changed") from None
     assert last is not None  # follow yields at least once or raises
     return last
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a question can be asked: stdin is a terminal."""
+    import sys
+
+    stream = sys.stdin
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def ask_typed(question: str, word: str) -> bool:
+    """Ask on the terminal (prompt on stderr) and read one line; True only when it is `word`
+    exactly. End of input counts as no."""
+    import sys
+
+    from stsctl.render.console import err
+
+    err().file.write(f"{question} ")
+    err().file.flush()
+    answer = sys.stdin.readline()
+    return answer.strip() == word
