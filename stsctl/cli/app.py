@@ -23,9 +23,23 @@ app = typer.Typer(
 )
 
 
-def load_commands() -> typer.Typer:
-    """Import every command module (each registers itself) and return the app."""
-    from stsctl.cli.commands import register_all
+@app.callback()
+def root() -> None:
+    # A callback keeps `stsctl` a group even when only one command module is loaded.
+    pass
 
-    register_all()
+
+def load_commands(verb: str | None = None) -> typer.Typer:
+    """Register the commands and return the app.
+
+    With the `verb` being run, only its module is imported: start-up then pays for one command's
+    imports and option parsing, not for all of them. Help, completion and unknown verbs load all.
+    """
+    from stsctl.cli.commands import module_for, register, register_all
+
+    module = module_for(verb) if verb else None
+    if module:
+        register(module)
+    else:
+        register_all()
     return app

@@ -43,7 +43,8 @@ def run(args: Sequence[str], prog_name: str = "stsctl") -> int:
 
         from stsctl.cli.app import load_commands
 
-        command = typer.main.get_command(load_commands())
+        verb = args[0] if args and not args[0].startswith("-") else None
+        command = typer.main.get_command(load_commands(verb))
         result = command.main(args=list(args), prog_name=prog_name, standalone_mode=False)
         return result if isinstance(result, int) else 0
     except StsctlError as e:

@@ -20,5 +20,7 @@ def completion(
 
     if shell not in gen.SHELLS:
         raise UsageError(f'unsupported shell type "{shell}" (use bash, zsh or fish)')
-    root = typer.main.get_command(app)
+    from stsctl.cli.app import load_commands
+
+    root = typer.main.get_command(load_commands())
     out().file.write(gen.script(root, shell))
