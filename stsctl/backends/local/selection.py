@@ -2,7 +2,8 @@
 
 Label selectors are `core.selectors`' (kubectl's syntax and error texts). Field selectors:
 `metadata.name`, `metadata.namespace` for every kind, plus `status.phase` and `spec.nodeName`
-for pods, with `=`, `==` and `!=`.
+for pods and `involvedObject.*`, `reason`, `reportingComponent`, `source`, `type` for events,
+with `=`, `==` and `!=`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,33 @@ def _field_getter(kind: str, field: str) -> Callable[[Obj], str] | None:
         return lambda o: str((o.get("status") or {}).get("phase", ""))
     if kind == "Pod" and field == "spec.nodeName":
         return lambda o: str((o.get("spec") or {}).get("nodeName", ""))
+    if kind == "Event":
+        return _event_field_getter(field)
+    return None
+
+
+# The fields an Event list may select on (the event registry's selectable fields); kubectl
+# describe asks for `involvedObject.name=...,involvedObject.namespace=...,involvedObject.uid=...`.
+_EVENT_OBJECT_FIELDS = (
+    "kind",
+    "namespace",
+    "name",
+    "uid",
+    "apiVersion",
+    "resourceVersion",
+    "fieldPath",
+)
+_EVENT_FIELDS = ("reason", "reportingComponent", "type")
+
+
+def _event_field_getter(field: str) -> Callable[[Obj], str] | None:
+    prefix, _, name = field.partition(".")
+    if prefix == "involvedObject" and name in _EVENT_OBJECT_FIELDS:
+        return lambda o: str((o.get("involvedObject") or {}).get(name, ""))
+    if field in _EVENT_FIELDS:
+        return lambda o: str(o.get(field) or "")
+    if field == "source":
+        return lambda o: str((o.get("source") or {}).get("component", ""))
     return None
 
 
