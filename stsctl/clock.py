@@ -7,6 +7,7 @@ cluster in manual mode it advances simulated time instead, so the same waiting l
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -58,11 +59,15 @@ def wall_monotonic() -> float:
     return time.monotonic()
 
 
+# Both are pure and called with the same few instants over and over (a simulated cluster
+# stamps thousands of objects with the same `now`), so they are memoised.
+@functools.lru_cache(maxsize=4096)
 def format_time(when: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, as Kubernetes writes timestamps (`2026-01-01T00:00:05Z`)."""
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_time(text: str) -> datetime:
     """Parse a Kubernetes timestamp (RFC 3339, `Z` or offset, optional fraction)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

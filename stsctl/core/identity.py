@@ -8,6 +8,7 @@ constants of `k8s.io/api/apps/v1`, so names computed here are the names a real c
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -35,6 +36,7 @@ def pod_name(set_name: str, ordinal: int) -> str:
     return f"{set_name}-{ordinal}"
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked about the same names every sync
 def parent_and_ordinal(name: str) -> tuple[str, int]:
     """The set name and ordinal encoded in a pod name; ("", -1) when the name has no ordinal.
 

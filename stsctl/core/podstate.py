@@ -21,10 +21,10 @@ def phase(pod: dict[str, Any]) -> str:
 
 
 def condition(pod: dict[str, Any], condition_type: str) -> dict[str, Any] | None:
-    """The pod condition of this type, or None."""
+    """The pod condition of this type (the pod's own dict: read it, do not change it), or None."""
     for cond in (pod.get("status") or {}).get("conditions") or []:
         if cond.get("type") == condition_type:
-            return dict(cond)
+            return cond
     return None
 
 

@@ -15,12 +15,12 @@ Mirrors `getPatch` / `newRevision` / `ApplyRevision` / `nextRevision` in
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from stsctl.core.defaults import copy_json
 from stsctl.core.identity import (
     REVISION_HASH_LABEL,
     STATEFULSET_API_VERSION,
@@ -65,7 +65,7 @@ def template_patch(sts: dict[str, Any]) -> dict[str, Any]:
 
     Go serialises the template's zero `creationTimestamp` as `null`, so it is part of the data.
     """
-    template = copy.deepcopy((sts.get("spec") or {}).get("template") or {})
+    template = copy_json((sts.get("spec") or {}).get("template") or {})
     metadata = template.setdefault("metadata", {})
     metadata.setdefault("creationTimestamp", None)
     template["$patch"] = "replace"
@@ -127,7 +127,7 @@ def revision_data(revision: dict[str, Any]) -> Any:
 def revision_template(revision: dict[str, Any]) -> dict[str, Any]:
     """The pod template a revision restores."""
     data = revision_data(revision) or {}
-    template = copy.deepcopy(((data.get("spec") or {}).get("template")) or {})
+    template = copy_json(((data.get("spec") or {}).get("template")) or {})
     template.pop("$patch", None)
     return _drop_nulls(template)
 
@@ -135,7 +135,7 @@ def revision_template(revision: dict[str, Any]) -> dict[str, Any]:
 def apply_revision(sts: dict[str, Any], revision: dict[str, Any]) -> dict[str, Any]:
     """A copy of the set with the revision's template (the patch replaces the whole template;
     its `null`s delete fields, as in a strategic merge)."""
-    restored = copy.deepcopy(sts)
+    restored = copy_json(sts)
     restored.setdefault("spec", {})["template"] = revision_template(revision)
     return restored
 

@@ -39,8 +39,9 @@ def advance(backend: Backend, duration: str) -> datetime:
     return local_cluster(backend).advance(seconds)
 
 
-def reset(backend: Backend) -> None:
-    local_cluster(backend).reset()
+def reset(backend: Backend, *, nodes: int | None = None) -> None:
+    """A fresh local cluster, with `nodes` nodes if given (else $STSCTL_NODES, else 3)."""
+    local_cluster(backend).reset(nodes=nodes)
 
 
 def _annotate(

@@ -38,6 +38,18 @@ class ClusterView(Protocol):
         ...
 
 
+def pods_on_node(view: ClusterView, node: str) -> list[dict[str, Any]]:
+    """The pods bound to `node` (`spec.nodeName`), in namespace and name order.
+
+    A view may offer this itself as `pods_on_node(node)` (the local cluster keeps an index, as a
+    kubelet's watch with a field selector would); otherwise every pod is looked at.
+    """
+    fast = getattr(view, "pods_on_node", None)
+    if fast is not None:
+        return list(fast(node))
+    return [p for p in view.list("Pod") if (p.get("spec") or {}).get("nodeName") == node]
+
+
 class Controller(Protocol):
     """One simulated controller (statefulset-controller, kubelet, ...)."""
 

@@ -1,4 +1,4 @@
-"""The EndpointSlice controller (`endpointslice-controller`): one slice per Service selector.
+"""The EndpointSlice controller (`endpointslice-controller`): the slices of every selector Service.
 
 For every Service with a selector (not ExternalName) it keeps EndpointSlices named
 `<service>-<5 characters>` (deterministic here, where the API server's generateName would pick
@@ -18,20 +18,23 @@ random ones) that list the matching pods, as K:staging/src/k8s.io/endpointslice 
   own labels and `service.kubernetes.io/headless` for a headless Service; an owner reference to
   the Service; the `endpoints.kubernetes.io/last-change-trigger-time` annotation.
 
-A Service whose selector matches nothing still gets one empty placeholder slice. Slices are
-written only when they change. The `kubernetes` Service has no selector: its slice belongs to
+A slice holds at most 100 endpoints (`--max-endpoints-per-slice`): an endpoint stays in the
+slice that lists it, new ones fill slices that change anyway, then new slices (see `_pack`), so
+one pod's change rewrites one slice. A Service whose selector matches nothing still gets one
+empty placeholder slice. Slices are written only when they change. The `kubernetes` Service has no selector: its slice belongs to
 the API server (see `apiserver_endpointslice`, which the local backend creates at bootstrap).
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from stsctl.clock import format_time, parse_time
+from stsctl.core.defaults import copy_json
 from stsctl.sim.actions import Action, Create, Delete, Plan, Update
 from stsctl.sim.controller import ClusterView, Key
 from stsctl.sim.kubelet import condition_true, get_condition
@@ -46,6 +49,7 @@ LABEL_HEADLESS = "service.kubernetes.io/headless"
 ANN_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 _RESERVED_LABELS = (LABEL_SERVICE_NAME, LABEL_MANAGED_BY, LABEL_HEADLESS)
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # apimachinery's rand.String alphabet
+MAX_ENDPOINTS_PER_SLICE = 100  # kube-controller-manager --max-endpoints-per-slice
 
 
 def _meta(obj: Obj) -> Obj:
@@ -174,82 +178,191 @@ def slice_labels(service: Obj) -> dict[str, str]:
     return labels
 
 
+def _service_created(service: Obj) -> datetime | None:
+    created = _meta(service).get("creationTimestamp")
+    return parse_time(created) if isinstance(created, str) and created else None
+
+
+def _pod_change_time(pod: Obj) -> datetime | None:
+    """The latest change of a listed pod that matters to its endpoint: its readiness
+    transition (or creation), or when its deletion was asked for."""
+    times: list[datetime] = []
+    ready = get_condition(pod.get("status"), "Ready")
+    stamp = (ready or {}).get("lastTransitionTime") or _meta(pod).get("creationTimestamp")
+    if isinstance(stamp, str) and stamp:
+        times.append(parse_time(stamp))
+    deleted = _meta(pod).get("deletionTimestamp")
+    if isinstance(deleted, str) and deleted:
+        grace = _meta(pod).get("deletionGracePeriodSeconds")
+        when = parse_time(deleted)
+        if isinstance(grace, int):
+            when -= timedelta(seconds=grace)
+        times.append(when)
+    return max(times) if times else None
+
+
 def _trigger_time(service: Obj, pods: Iterable[Obj]) -> str | None:
     """The last change that affects the slice: a pod's readiness transition (or creation) or the
     Service's creation, whichever is latest."""
-    times: list[datetime] = []
-    created = _meta(service).get("creationTimestamp")
-    if isinstance(created, str) and created:
-        times.append(parse_time(created))
-    for pod in pods:
-        ready = get_condition(pod.get("status"), "Ready")
-        stamp = (ready or {}).get("lastTransitionTime") or _meta(pod).get("creationTimestamp")
-        if isinstance(stamp, str) and stamp:
-            times.append(parse_time(stamp))
-        deleted = _meta(pod).get("deletionTimestamp")
-        if isinstance(deleted, str) and deleted:
-            grace = _meta(pod).get("deletionGracePeriodSeconds")
-            when = parse_time(deleted)
-            if isinstance(grace, int):
-                when -= timedelta(seconds=grace)
-            times.append(when)
+    times = [t for t in [_service_created(service), *map(_pod_change_time, pods)] if t]
     return format_time(max(times)) if times else None
+
+
+@dataclass(frozen=True)
+class _PodEntry:
+    """What one pod object (on one node object) gives a Service: whether it is listed, its
+    port group, ports and endpoint, and its latest change for the trigger time."""
+
+    pod: Obj
+    node: Obj | None
+    listed: bool
+    group: str = ""
+    ports: list[Obj] = field(default_factory=list)
+    endpoint: Obj = field(default_factory=dict)
+    changed_at: datetime | None = None
+    uid: str = ""
+
+
+# Per Service, per pod (namespace, name): the entry last computed. Objects are never changed in
+# place, so the same pod and node objects give the same entry.
+EndpointMemo = dict[tuple[str, str], _PodEntry]
+
+
+@dataclass
+class _Group:
+    """The wanted endpoints of one set of resolved ports, by pod uid, in pod-name order."""
+
+    ports: list[Obj]
+    by_uid: dict[str, Obj] = field(default_factory=dict)
+
+
+def _ports_key(ports: Iterable[Obj]) -> str:
+    return repr([(p.get("name"), p.get("port"), p.get("protocol")) for p in ports])
+
+
+def _uid_of(endpoint: Obj) -> str:
+    return str((endpoint.get("targetRef") or {}).get("uid", ""))
+
+
+def _pod_entry(service: Obj, pod: Obj, node: Obj | None) -> _PodEntry:
+    selector = _spec(service).get("selector") or {}
+    if not (
+        _meta(pod).get("namespace") == _meta(service).get("namespace")
+        and selector_matches(selector, _meta(pod).get("labels") or {})
+        and should_pod_be_in_endpoints(pod)
+    ):
+        return _PodEntry(pod, node, False)
+    ports = endpoint_ports(service, pod)
+    changed = _pod_change_time(pod)
+    endpoint = pod_to_endpoint(pod, service, node)
+    return _PodEntry(
+        pod, node, True, _ports_key(ports), ports, endpoint, changed, _uid_of(endpoint)
+    )
+
+
+def _desired_groups(
+    service: Obj,
+    pods: Iterable[Obj],
+    nodes: dict[str, Obj] | None,
+    memo: EndpointMemo | None = None,
+) -> tuple[dict[str, _Group], str | None]:
+    """The wanted endpoints per port group (each in pod-name order), and the trigger time of
+    the latest change."""
+    nodes = nodes or {}
+    previous = memo if memo is not None else {}
+    entries: EndpointMemo = {}
+    ordered = True
+    last = ""
+    for pod in pods:
+        pm = pod.get("metadata") or {}
+        key = (str(pm.get("namespace", "")), str(pm.get("name", "")))
+        node = nodes.get(str((pod.get("spec") or {}).get("nodeName", "")))
+        known = previous.get(key)
+        if known is None or known.pod is not pod or known.node is not node:
+            known = _pod_entry(service, pod, node)
+        entries[key] = known
+        if key[1] < last:
+            ordered = False
+        last = key[1]
+    if memo is not None:
+        memo.clear()
+        memo.update(entries)
+    groups: dict[str, _Group] = {}
+    latest = _service_created(service)
+    keys = entries if ordered else sorted(entries, key=lambda k: k[1])
+    for key in keys:
+        entry = entries[key]
+        if not entry.listed:
+            continue
+        group = groups.get(entry.group)
+        if group is None:
+            group = groups[entry.group] = _Group(entry.ports)
+        group.by_uid[entry.uid] = entry.endpoint
+        changed = entry.changed_at
+        if changed is not None and (latest is None or changed > latest):
+            latest = changed
+    return groups, format_time(latest) if latest is not None else None
+
+
+def _slice_metadata(service: Obj) -> Obj:
+    sm = _meta(service)
+    return {
+        "namespace": sm.get("namespace", ""),
+        "labels": slice_labels(service),
+        "ownerReferences": [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "name": sm.get("name", ""),
+                "uid": sm.get("uid", ""),
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ],
+    }
+
+
+def _slice_body(service: Obj, ports: list[Obj], endpoints: list[Obj], trigger: str | None) -> Obj:
+    metadata = _slice_metadata(service)
+    if trigger and endpoints:
+        metadata["annotations"] = {ANN_TRIGGER_TIME: trigger}
+    body: Obj = {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": metadata,
+        "addressType": "IPv4",
+        "endpoints": endpoints or None,
+    }
+    if ports:
+        body["ports"] = ports
+    return body
 
 
 def desired_slices(
     service: Obj, pods: Iterable[Obj], nodes: dict[str, Obj] | None = None
 ) -> list[Obj]:
-    """The EndpointSlices the controller wants for `service` (names not yet assigned)."""
-    nodes = nodes or {}
-    sm = _meta(service)
-    selector = _spec(service).get("selector") or {}
-    members = [
-        p
-        for p in pods
-        if _meta(p).get("namespace") == sm.get("namespace")
-        and selector_matches(selector, _meta(p).get("labels") or {})
-        and should_pod_be_in_endpoints(p)
-    ]
-    members.sort(key=lambda p: str(_meta(p).get("name", "")))
-    groups: dict[str, tuple[list[Obj], list[Obj]]] = {}
-    for pod in members:
-        ports = endpoint_ports(service, pod)
-        key = repr([(p["name"], p["port"], p["protocol"]) for p in ports])
-        node = nodes.get(str(_spec(pod).get("nodeName", "")))
-        groups.setdefault(key, (ports, []))[1].append(pod_to_endpoint(pod, service, node))
-    trigger = _trigger_time(service, members)
-    out: list[Obj] = []
+    """What the controller wants for `service`, one body per set of resolved ports with every
+    endpoint of that set (names not yet assigned; `plan_service` packs them into slices of at
+    most MAX_ENDPOINTS_PER_SLICE)."""
+    groups, trigger = _desired_groups(service, pods, nodes)
     if not groups:
-        groups[""] = ([], [])
-    for ports, endpoints in groups.values():
-        annotations = {ANN_TRIGGER_TIME: trigger} if trigger and endpoints else {}
-        metadata: Obj = {
-            "namespace": sm.get("namespace", ""),
-            "labels": slice_labels(service),
-            "ownerReferences": [
-                {
-                    "apiVersion": "v1",
-                    "kind": "Service",
-                    "name": sm.get("name", ""),
-                    "uid": sm.get("uid", ""),
-                    "controller": True,
-                    "blockOwnerDeletion": True,
-                }
-            ],
-        }
-        if annotations:
-            metadata["annotations"] = annotations
-        body: Obj = {
-            "apiVersion": "discovery.k8s.io/v1",
-            "kind": "EndpointSlice",
-            "metadata": metadata,
-            "addressType": "IPv4",
-            "endpoints": endpoints or None,
-        }
-        if ports:
-            body["ports"] = ports
-        out.append(body)
-    return out
+        return [_slice_body(service, [], [], trigger)]
+    return [
+        _slice_body(service, g.ports, list(g.by_uid.values()), trigger) for g in groups.values()
+    ]
+
+
+def _signature(slice_: Obj) -> tuple[Any, ...]:
+    """What this controller decides about a slice (not its resourceVersion)."""
+    m = _meta(slice_)
+    return (
+        m.get("labels"),
+        m.get("annotations"),
+        m.get("ownerReferences"),
+        slice_.get("addressType"),
+        slice_.get("endpoints"),
+        slice_.get("ports"),
+    )
 
 
 def _owned_by(slice_: Obj, service: Obj) -> bool:
@@ -260,22 +373,92 @@ def _owned_by(slice_: Obj, service: Obj) -> bool:
     )
 
 
-def _content(slice_: Obj) -> Obj:
-    m = _meta(slice_)
-    return {
-        "labels": m.get("labels") or {},
-        "annotations": m.get("annotations") or {},
-        "ownerReferences": m.get("ownerReferences") or [],
-        "addressType": slice_.get("addressType"),
-        "endpoints": slice_.get("endpoints") or None,
-        "ports": slice_.get("ports") or None,
-    }
+@dataclass
+class _Packed:
+    """One slice being planned: an existing one (`current`) or a new one (None)."""
+
+    current: Obj | None
+    group: str
+    ports: list[Obj]
+    endpoints: list[Obj]
+    changed: bool
+
+
+def _pack(
+    mine: list[Obj], groups: dict[str, _Group], service: Obj
+) -> tuple[list[_Packed], list[Obj]]:
+    """reconcileByPortMapping, simplified: endpoints stay in the slice that lists them (updated
+    in place); new ones first fill slices that change anyway, then go to new slices of at most
+    MAX_ENDPOINTS_PER_SLICE, a last partial batch going into an unchanged slice with room for
+    all of it. Slices left empty are deleted. Returns (slices to keep, slices to delete)."""
+    meta = _slice_metadata(service)
+    kept: list[_Packed] = []
+    doomed: list[Obj] = []
+    placed: set[str] = set()
+    for current in mine:
+        key = _ports_key(current.get("ports") or ())
+        group = groups.get(key)
+        if group is None:
+            doomed.append(current)
+            continue
+        endpoints = []
+        by_uid = group.by_uid
+        for endpoint in current.get("endpoints") or ():
+            uid = (endpoint.get("targetRef") or {}).get("uid", "")
+            wanted = by_uid.get(uid)
+            if wanted is not None and uid not in placed:
+                endpoints.append(wanted)
+                placed.add(uid)
+        cm = _meta(current)
+        changed = (
+            endpoints != (current.get("endpoints") or [])
+            or (cm.get("labels") or {}) != meta["labels"]
+            or (cm.get("ownerReferences") or []) != meta["ownerReferences"]
+            or current.get("addressType") != "IPv4"
+        )
+        kept.append(_Packed(current, key, group.ports, endpoints, changed))
+    for key, group in groups.items():
+        remaining = [e for uid, e in group.by_uid.items() if uid not in placed]
+        for packed in kept:
+            if not remaining:
+                break
+            if packed.group == key and packed.changed:
+                room = MAX_ENDPOINTS_PER_SLICE - len(packed.endpoints)
+                packed.endpoints.extend(remaining[:room])
+                remaining = remaining[room:]
+        batches = [
+            remaining[i : i + MAX_ENDPOINTS_PER_SLICE]
+            for i in range(0, len(remaining), MAX_ENDPOINTS_PER_SLICE)
+        ]
+        if batches and len(batches[-1]) < MAX_ENDPOINTS_PER_SLICE:
+            roomy = [
+                p
+                for p in kept
+                if p.group == key
+                and not p.changed
+                and MAX_ENDPOINTS_PER_SLICE - len(p.endpoints) >= len(batches[-1])
+            ]
+            if roomy:
+                target = min(roomy, key=lambda p: len(p.endpoints))
+                target.endpoints.extend(batches.pop())
+                target.changed = True
+        kept += [_Packed(None, key, group.ports, batch, True) for batch in batches]
+    for packed in kept:
+        if packed.changed:  # an unchanged slice is already in order
+            packed.endpoints.sort(key=lambda e: str((e.get("targetRef") or {}).get("name", "")))
+    survivors = [p for p in kept if p.endpoints]
+    doomed += [p.current for p in kept if not p.endpoints and p.current is not None]
+    return survivors, doomed
 
 
 def plan_service(
-    service: Obj, pods: Iterable[Obj], existing: list[Obj], nodes: dict[str, Obj] | None = None
+    service: Obj,
+    pods: Iterable[Obj],
+    existing: list[Obj],
+    nodes: dict[str, Obj] | None = None,
+    memo: EndpointMemo | None = None,
 ) -> Plan:
-    """Reconcile the slices of one Service."""
+    """Reconcile the slices of one Service (`memo`: see `EndpointMemo`)."""
     plan = Plan()
     sm = _meta(service)
     spec = _spec(service)
@@ -288,42 +471,47 @@ def plan_service(
         or sm.get("deletionTimestamp")
     ):
         return plan
-    wanted = desired_slices(service, pods, nodes)
+    groups, trigger = _desired_groups(service, pods, nodes, memo)
+    survivors, doomed = _pack(mine, groups, service)
+    if not survivors:
+        # No endpoints at all: one empty placeholder slice (the first existing one, reused).
+        placeholder = doomed.pop(0) if doomed else None
+        survivors = [_Packed(placeholder, "", [], [], True)]
     actions: list[Action] = []
     taken = {str(_meta(s).get("name", "")) for s in existing}
-    for i, body in enumerate(wanted):
-        if i < len(mine):
-            current = mine[i]
-            if _content(current) != _content(body):
-                updated = copy.deepcopy(current)
-                for key in ("labels", "ownerReferences"):
-                    updated["metadata"][key] = body["metadata"][key]
-                if "annotations" in body["metadata"]:
-                    updated["metadata"]["annotations"] = {
-                        **(updated["metadata"].get("annotations") or {}),
-                        **body["metadata"]["annotations"],
-                    }
-                else:
-                    (updated["metadata"].get("annotations") or {}).pop(ANN_TRIGGER_TIME, None)
-                    if not updated["metadata"].get("annotations"):
-                        updated["metadata"].pop("annotations", None)
-                updated["addressType"] = body["addressType"]
-                updated["endpoints"] = body["endpoints"]
-                if "ports" in body:
-                    updated["ports"] = body["ports"]
-                else:
-                    updated.pop("ports", None)
-                if _content(updated) != _content(current):
-                    actions.append(Update(updated))
+    for packed in survivors:
+        body = _slice_body(service, packed.ports, packed.endpoints, trigger)
+        current = packed.current
+        if current is None:
+            index = 0
+            while slice_name(service, index) in taken:
+                index += 1
+            name = slice_name(service, index)
+            taken.add(name)
+            body["metadata"] = {"name": name, **body["metadata"]}
+            actions.append(Create(body))
             continue
-        index = 0
-        while slice_name(service, index) in taken:
-            index += 1
-        name = slice_name(service, index)
-        taken.add(name)
-        body["metadata"] = {"name": name, **body["metadata"]}
-        actions.append(Create(body))
-    for extra in mine[len(wanted) :]:
+        if not packed.changed and current.get("ports") == body.get("ports"):
+            continue
+        updated = copy_json(current)
+        for key in ("labels", "ownerReferences"):
+            updated["metadata"][key] = body["metadata"][key]
+        annotations = dict(updated["metadata"].get("annotations") or {})
+        annotations.pop(ANN_TRIGGER_TIME, None)
+        annotations.update(body["metadata"].get("annotations") or {})
+        if annotations:
+            updated["metadata"]["annotations"] = annotations
+        else:
+            updated["metadata"].pop("annotations", None)
+        updated["addressType"] = body["addressType"]
+        updated["endpoints"] = body["endpoints"]
+        if "ports" in body:
+            updated["ports"] = body["ports"]
+        else:
+            updated.pop("ports", None)
+        if updated != current:
+            actions.append(Update(updated))
+    for extra in doomed:
         em = _meta(extra)
         actions.append(
             Delete("EndpointSlice", em.get("namespace"), str(em.get("name", "")), uid=em.get("uid"))
@@ -353,6 +541,10 @@ class EndpointSliceController:
     name = COMPONENT
     watches: tuple[str, ...] = ("Service", "Pod", "EndpointSlice")
 
+    def __init__(self) -> None:
+        self._memo: dict[Key, EndpointMemo] = {}
+        self._written: dict[Key, tuple[Any, ...]] = {}  # slice → what this controller wrote
+
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")
         m = _meta(obj)
@@ -361,21 +553,45 @@ class EndpointSliceController:
             return [(namespace, str(m.get("name", "")))]
         if kind == "EndpointSlice":
             service = (m.get("labels") or {}).get(LABEL_SERVICE_NAME)
-            return [(namespace, str(service))] if service else []
+            if not service:
+                return []
+            # Like the controller's EndpointSliceTracker: a slice as this controller last
+            # wrote it is its own write, which needs no sync; anything else (a change by
+            # someone else, a deletion) does.
+            name = str(m.get("name", ""))
+            written = self._written.get((namespace, name))
+            if (
+                written is not None
+                and written == _signature(obj)
+                and view.get("EndpointSlice", namespace, name) is not None
+            ):
+                return []
+            return [(namespace, str(service))]
         if kind == "Pod":
             labels = m.get("labels") or {}
-            keys = {
-                (namespace, str(_meta(s).get("name", "")))
-                for s in view.list("Service", namespace)
-                if selector_matches(_spec(s).get("selector") or {}, labels)
-            }
-            # A pod whose labels no longer match must still leave the slices that list it.
+            keys: set[Key] = set()
+            others: set[str] = set()
+            for s in view.list("Service", namespace):
+                selector = _spec(s).get("selector")
+                if not selector:
+                    continue  # no managed slices (the `kubernetes` Service's is the API server's)
+                name = str(_meta(s).get("name", ""))
+                if selector_matches(selector, labels):
+                    keys.add((namespace, name))
+                else:
+                    others.add(name)
+            # A pod whose labels no longer match must still leave the slices that list it
+            # (only the slices of the services it does not match need a look).
             uid = m.get("uid")
             for es in view.list("EndpointSlice", namespace):
                 service = (_meta(es).get("labels") or {}).get(LABEL_SERVICE_NAME)
-                if service and any(
-                    (ep.get("targetRef") or {}).get("uid") == uid
-                    for ep in es.get("endpoints") or ()
+                if (
+                    service in others
+                    and (namespace, service) not in keys
+                    and any(
+                        (ep.get("targetRef") or {}).get("uid") == uid
+                        for ep in es.get("endpoints") or ()
+                    )
                 ):
                     keys.add((namespace, str(service)))
             return sorted(keys)
@@ -391,6 +607,7 @@ class EndpointSliceController:
         namespace, name = key
         service = view.get("Service", namespace, name)
         if service is None:
+            self._memo.pop(key, None)
             return Plan()  # the garbage collector removes the slices it owned
         existing = [
             s
@@ -398,4 +615,12 @@ class EndpointSliceController:
             if (_meta(s).get("labels") or {}).get(LABEL_SERVICE_NAME) == name
         ]
         nodes = {str(_meta(n).get("name", "")): n for n in view.list("Node")}
-        return plan_service(service, view.list("Pod", namespace), existing, nodes)
+        memo = self._memo.setdefault(key, {})
+        plan = plan_service(service, view.list("Pod", namespace), existing, nodes, memo)
+        for action in plan.actions:
+            if isinstance(action, (Create, Update)):
+                written = action.obj
+                self._written[(namespace, str(_meta(written).get("name", "")))] = _signature(
+                    written
+                )
+        return plan

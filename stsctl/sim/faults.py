@@ -8,7 +8,7 @@ takes effect at once. A real cluster ignores these annotations.
 |---|---|---|
 | `sim.stsctl.io/start-delay` | duration (`30s`, `1m30s`, `500ms`, or plain seconds `30`) | The pod stays `ContainerCreating` this much longer before its sandbox is ready and its containers start. |
 | `sim.stsctl.io/never-ready` | `"true"` | Containers run but never pass their readiness probe: `Running`, `0/1`, Ready=False, and a Warning `Unhealthy` event `Readiness probe failed: ...`. |
-| `sim.stsctl.io/crash-loop` | `"true"` | Every container exits with code 1 about a second after it starts; the kubelet restarts it with the usual back-off (10s, 20s, 40s, … 5m): `Error`, then `CrashLoopBackOff`, RESTARTS growing, `lastState.terminated`, and Warning `BackOff` events. |
+| `sim.stsctl.io/crash-loop` | `"true"` | Every container exits with code 1 about a second after it starts, never having been Ready; the kubelet restarts it with the usual back-off (10s, 20s, 40s, … 5m): `Error`, then `CrashLoopBackOff`, RESTARTS growing, `lastState.terminated`, and Warning `BackOff` events. |
 | `sim.stsctl.io/image-pull-error` | `"true"` | Every image pull fails: `ErrImagePull`, then `ImagePullBackOff`, retried with back-off, with the kubelet's `Failed` and `BackOff` events. |
 | `sim.stsctl.io/exit-code` | integer 0–255 | Containers exit with this code about a second after they start and the pod ends in phase `Failed` (`Succeeded` for 0), the way a failed pod is reported; a StatefulSet then deletes and recreates it. |
 | `sim.stsctl.io/termination-seconds` | non-negative integer or duration | Containers take this long to stop after the pod is deleted (default 1s). Longer than the pod's grace period means they are killed at the end of it (exit code 137). |

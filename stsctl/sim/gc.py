@@ -17,11 +17,11 @@ dependents?) and, for every change to an object, the uids of its owners.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from stsctl.core.defaults import copy_json
 from stsctl.core.resources import KINDS
 from stsctl.sim.actions import Action, Delete, Plan, RemoveFinalizer, Update
 from stsctl.sim.controller import ClusterView, Key
@@ -57,7 +57,7 @@ def _deleting_dependents(obj: Obj) -> bool:
 
 
 def _without_owners(obj: Obj, uids: set[str]) -> Obj:
-    updated = copy.deepcopy(obj)
+    updated = copy_json(obj)
     refs = [r for r in _refs(obj) if r.get("uid") not in uids]
     if refs:
         updated["metadata"]["ownerReferences"] = refs

@@ -21,7 +21,6 @@ when the container starts), not on every failed probe.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,10 +29,10 @@ from math import ceil
 from typing import Any
 
 from stsctl.clock import format_time, parse_time
-from stsctl.core.defaults import image_pull_policy_for
+from stsctl.core.defaults import copy_json, image_pull_policy_for
 from stsctl.sim import ipam, timings
 from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, UpdateStatus
-from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.controller import ClusterView, Key, pods_on_node
 from stsctl.sim.faults import NODE_DOWN, Faults, parse_bool, pod_faults
 
 Obj = dict[str, Any]
@@ -318,10 +317,11 @@ class _PodRun:
         self.spec = spec
         self.inits = [_Container(c, True) for c in spec.get("initContainers") or ()]
         self.regulars = [_Container(c, False) for c in spec.get("containers") or ()]
-        self.status: Obj = copy.deepcopy(pod.get("status") or {})
+        self.status: Obj = copy_json(pod.get("status") or {})
         self.events: list[RecordEvent] = []
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
+        self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
 
     # -- events --------------------------------------------------------------------------------
 
@@ -491,7 +491,9 @@ class _PodRun:
             return None
         if c.init:
             return None
-        if self.unready_fault():
+        if self.unready_fault() or self.faults.crash_loop:
+            # A crash-looping container dies before it is ever seen Ready (a bad binary or
+            # configuration fails at start-up), so its pod never turns Ready.
             return None
         started = _t(running.get("startedAt"))
         if started is None:
@@ -856,6 +858,7 @@ class _PodRun:
                 return due
             self.apply(what, c)
             self.refresh()
+            self.stepped = True
         return self.now + timings.POD_SYNC
 
     # -- termination ----------------------------------------------------------------------------
@@ -920,7 +923,8 @@ def plan_pod(pod: Obj, ctx: NodeContext, now: datetime) -> PodOutcome:
         return outcome
     wake = run.advance()
     if run.status.get("startTime"):
-        run.refresh()
+        if not run.stepped:
+            run.refresh()  # readiness can change without a transition (a fault annotation)
         run.lost_readiness(original)
     if run.status != original:
         outcome.status = run.status
@@ -1022,8 +1026,48 @@ def kubelet_node_conditions(node: Obj, now: datetime) -> list[Obj] | None:
     return out + extra
 
 
-def plan_node(node: Obj, pods: list[Obj], now: datetime) -> Plan:
-    """Everything the kubelet of `node` does at `now` for its node and its pods."""
+@dataclass(frozen=True)
+class _Settled:
+    """A pod as the kubelet last left it: the spec and status objects it saw or wrote (objects
+    are never changed in place, so identity means "unchanged"), the metadata it depends on, and
+    when its next transition is due (None: never, unless the pod changes)."""
+
+    spec: Any
+    status: Any
+    meta: tuple[Any, ...]
+    wake_at: datetime | None
+
+    def matches(self, pod: Obj, now: datetime) -> bool:
+        return (
+            pod.get("spec") is self.spec
+            and pod.get("status") is self.status
+            and _kubelet_meta(pod) == self.meta
+            and (self.wake_at is None or now < self.wake_at)
+        )
+
+
+def _kubelet_meta(pod: Obj) -> tuple[Any, ...]:
+    m = meta(pod)
+    return (
+        m.get("uid"),
+        m.get("generation"),
+        m.get("deletionTimestamp"),
+        m.get("deletionGracePeriodSeconds"),
+        m.get("annotations"),
+    )
+
+
+# Per pod (namespace, name): how the kubelet last left it.
+QuietPods = dict[tuple[str, str], _Settled]
+
+
+def plan_node(node: Obj, pods: list[Obj], now: datetime, quiet: QuietPods | None = None) -> Plan:
+    """Everything the kubelet of `node` does at `now` for its node and its pods.
+
+    `quiet`, when given, remembers how each pod was left (as seen, or with the status just
+    written), so that looking at it again unchanged before its next transition costs nothing;
+    it is updated in place.
+    """
     plan = Plan()
     if node_is_down(node):
         return plan
@@ -1041,9 +1085,19 @@ def plan_node(node: Obj, pods: list[Obj], now: datetime) -> Plan:
         },
     )
     actions: list[Action] = []
+    seen: QuietPods = {}
     for pod in pods:
-        outcome = plan_pod(pod, ctx, now)
         m = meta(pod)
+        key = (str(m.get("namespace", "")), str(m.get("name", "")))
+        known = quiet.get(key) if quiet is not None else None
+        if known is not None and known.matches(pod, now):
+            seen[key] = known
+            plan.wake(known.wake_at)
+            continue
+        outcome = plan_pod(pod, ctx, now)
+        if outcome.delete is None:
+            status = outcome.status if outcome.status is not None else pod.get("status")
+            seen[key] = _Settled(pod.get("spec"), status, _kubelet_meta(pod), outcome.wake_at)
         actions.extend(outcome.events)
         if outcome.status is not None:
             actions.append(
@@ -1052,6 +1106,9 @@ def plan_node(node: Obj, pods: list[Obj], now: datetime) -> Plan:
         if outcome.delete is not None:
             actions.append(outcome.delete)
         plan.wake(outcome.wake_at)
+    if quiet is not None:
+        quiet.clear()
+        quiet.update(seen)
     node_status = _node_status_update(node, ctx, now)
     if node_status is not None:
         status, became_ready = node_status
@@ -1081,7 +1138,7 @@ def _node_status_update(node: Obj, ctx: NodeContext, now: datetime) -> tuple[Obj
     conditions = kubelet_node_conditions(node, now)
     if conditions is None and not ctx.pulled:
         return None
-    status = copy.deepcopy(node.get("status") or {})
+    status = copy_json(node.get("status") or {})
     became_ready = False
     if conditions is not None:
         was_ready = condition_true(status, "Ready")
@@ -1111,12 +1168,17 @@ class Kubelet:
             return [("", node)] if node else []
         return []
 
+    def __init__(self) -> None:
+        # Per node, the pods that needed nothing last time (a cache; see `plan_node`).
+        self._quiet: dict[str, QuietPods] = {}
+
     def all_keys(self, view: ClusterView) -> Iterable[Key]:
         return [("", meta(n).get("name", "")) for n in view.list("Node")]
 
     def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
         node = view.get("Node", None, key[1])
         if node is None:
+            self._quiet.pop(key[1], None)
             return Plan()
-        pods = [p for p in view.list("Pod") if (p.get("spec") or {}).get("nodeName") == key[1]]
-        return plan_node(node, pods, now)
+        quiet = self._quiet.setdefault(key[1], {})
+        return plan_node(node, pods_on_node(view, key[1]), now, quiet)

@@ -23,15 +23,15 @@ the taints and the `down-since` note; the kubelet then finishes terminating evic
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from stsctl.clock import format_time, parse_time
+from stsctl.core.defaults import copy_json
 from stsctl.sim import timings
 from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, Update, UpdateStatus
-from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.controller import ClusterView, Key, pods_on_node
 from stsctl.sim.faults import PREFIX
 from stsctl.sim.kubelet import (
     READY,
@@ -137,7 +137,7 @@ def _mark_pod_not_ready(pod: Obj, now: datetime) -> list[Action]:
     ready = get_condition(pod.get("status"), READY)
     if ready is None or ready.get("status") == "False":
         return []
-    status = copy.deepcopy(pod.get("status") or {})
+    status = copy_json(pod.get("status") or {})
     cond = dict(ready)
     cond["status"] = "False"
     set_condition(status, cond, now)
@@ -150,7 +150,7 @@ def _mark_pod_not_ready(pod: Obj, now: datetime) -> list[Action]:
 
 def _evict(pod: Obj, now: datetime) -> list[Action]:
     m = _meta(pod)
-    status = copy.deepcopy(pod.get("status") or {})
+    status = copy_json(pod.get("status") or {})
     set_condition(
         status,
         {
@@ -184,25 +184,23 @@ def plan_node_lifecycle(node: Obj, pods: list[Obj], now: datetime) -> Plan:
     annotations = get_annotations(node)
     taints = [t for t in _spec(node).get("taints") or () if isinstance(t, dict)]
     if not node_is_down(node):
-        updated = copy.deepcopy(node)
-        changed = False
+        kept = [t for t in taints if t.get("key") not in _CONTROLLER_TAINTS]
+        untaint = condition_true(node.get("status"), READY) and len(kept) != len(taints)
+        if DOWN_SINCE not in annotations and not untaint:
+            return plan
+        updated = copy_json(node)
         if DOWN_SINCE in annotations:
             updated["metadata"]["annotations"].pop(DOWN_SINCE)
-            changed = True
-        if condition_true(node.get("status"), READY):
-            kept = [t for t in taints if t.get("key") not in _CONTROLLER_TAINTS]
-            if len(kept) != len(taints):
-                if kept:
-                    updated["spec"]["taints"] = kept
-                else:
-                    updated["spec"].pop("taints", None)
-                changed = True
-        if changed:
-            plan.add(Update(updated))
+        if untaint:
+            if kept:
+                updated["spec"]["taints"] = kept
+            else:
+                updated["spec"].pop("taints", None)
+        plan.add(Update(updated))
         return plan
     since_text = annotations.get(DOWN_SINCE)
     if not since_text:
-        updated = copy.deepcopy(node)
+        updated = copy_json(node)
         updated.setdefault("metadata", {}).setdefault("annotations", {})[DOWN_SINCE] = format_time(
             now
         )
@@ -219,7 +217,7 @@ def plan_node_lifecycle(node: Obj, pods: list[Obj], now: datetime) -> Plan:
         (t for t in taints if t.get("key") == UNREACHABLE and t.get("effect") == "NoExecute"), None
     )
     if ready is None or ready.get("status") != "Unknown":
-        status = copy.deepcopy(node.get("status") or {})
+        status = copy_json(node.get("status") or {})
         status["conditions"] = _unknown_conditions(node, since, now)
         plan.add(UpdateStatus("Node", None, name, status))
         plan.add(
@@ -240,7 +238,7 @@ def plan_node_lifecycle(node: Obj, pods: list[Obj], now: datetime) -> Plan:
         new_taints = [t for t in taints if t.get("key") not in _CONTROLLER_TAINTS]
         noexecute = {"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": stamp}
         new_taints += [{"key": UNREACHABLE, "effect": "NoSchedule", "timeAdded": stamp}, noexecute]
-        updated = copy.deepcopy(node)
+        updated = copy_json(node)
         updated.setdefault("spec", {})["taints"] = new_taints
         plan.add(Update(updated))
     for pod in pods:
@@ -282,5 +280,6 @@ class NodeLifecycleController:
         node = view.get("Node", None, key[1])
         if node is None:
             return Plan()
-        pods = [p for p in view.list("Pod") if _spec(p).get("nodeName") == key[1]]
+        # A node that is up needs nothing done to its pods.
+        pods = pods_on_node(view, key[1]) if node_is_down(node) else []
         return plan_node_lifecycle(node, pods, now)

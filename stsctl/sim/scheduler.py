@@ -3,7 +3,9 @@
 Filters, in the real plugin order, the first failure per node being that node's reason:
 NodeUnschedulable (`node(s) were unschedulable`), TaintToleration (`node(s) had untolerated
 taint(s)`, NoSchedule and NoExecute taints), NodeAffinity (`nodeSelector` and required node
-affinity: `node(s) didn't match Pod's node affinity/selector`) and VolumeBinding (bound claims'
+affinity: `node(s) didn't match Pod's node affinity/selector`), NodeResourcesFit's pod count
+(`Too many pods`: the node already runs `status.allocatable.pods` pods, terminating ones
+included, terminal ones not; 110 when a node does not say) and VolumeBinding (bound claims'
 volume node affinity, WaitForFirstConsumer claims' static volumes or provisioning). Among the
 nodes left, the one with the fewest pods wins, ties broken by name.
 
@@ -16,19 +18,23 @@ only once every claim is bound.
 An unschedulable pod gets PodScheduled=False (reason Unschedulable) and a Warning
 `FailedScheduling` event with the v1.35 message, e.g. `0/3 nodes are available: pod has unbound
 immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not
-helpful for scheduling.`; the event is repeated only when the message changes. A bound pod gets
+helpful for scheduling.`; the event is repeated only when the message changes. Preemption could
+only help on a node that is full (`Too many pods`), and there it finds no victims (every pod
+has the default priority 0): `No preemption victims found for incoming pod`. A pod that leaves
+a full node (deleted, or finished) makes the scheduler try the waiting pods again. A bound pod gets
 `spec.nodeName`, PodScheduled=True and a `Scheduled` event.
 """
 
 from __future__ import annotations
 
-import copy
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from stsctl.clock import parse_time
+from stsctl.core.defaults import copy_json
 from stsctl.sim import timings
 from stsctl.sim.actions import Action, Plan, RecordEvent, Update, UpdateStatus
 from stsctl.sim.controller import ClusterView, Key
@@ -59,6 +65,13 @@ VOLUME_AFFINITY_CONFLICT = "node(s) didn't match PersistentVolume's node affinit
 VOLUME_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind"
 VOLUME_MISSING = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)"
 UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
+TOO_MANY_PODS = "Too many pods"
+DEFAULT_MAX_PODS = 110  # the kubelet's --max-pods default
+# Filter failures that preemption could resolve (status Unschedulable, not
+# UnschedulableAndUnresolvable); with every pod at priority 0 it finds no victims.
+_RESOLVABLE = frozenset({TOO_MANY_PODS})
+NO_VICTIMS = "No preemption victims found for incoming pod"
+NOT_HELPFUL = "Preemption is not helpful for scheduling"
 # PostFilter plugins (DynamicResources, then DefaultPreemption) for a pod every node rejects
 # as UnschedulableAndUnresolvable.
 NO_CLAIMS_TO_DEALLOCATE = "no new claims to deallocate"
@@ -93,17 +106,31 @@ def prefilter_failure_message(num_nodes: int, reason: str) -> str:
     return f"0/{num_nodes} nodes are available: {reason}. {preemption_message(num_nodes)}"
 
 
-def filter_failure_message(reasons: Sequence[str]) -> str:
-    """FitError.Error() when every node failed a Filter: the sorted histogram of reasons."""
+def _histogram(reasons: Iterable[str]) -> str:
     counts: dict[str, int] = {}
     for reason in reasons:
         counts[reason] = counts.get(reason, 0) + 1
-    histogram = ", ".join(sorted(f"{n} {r}" for r, n in counts.items()))
+    return ", ".join(sorted(f"{n} {r}" for r, n in counts.items()))
+
+
+def filter_failure_message(reasons: Sequence[str]) -> str:
+    """FitError.Error() when every node failed a Filter: the sorted histogram of reasons, then
+    the PostFilter plugins' verdicts (preemption's own histogram per node)."""
     total = len(reasons)
+    verdicts = _histogram(NO_VICTIMS if r in _RESOLVABLE else NOT_HELPFUL for r in reasons)
     return (
-        f"0/{total} nodes are available: {histogram}. "
-        f"{NO_CLAIMS_TO_DEALLOCATE}, {preemption_message(total)}"
+        f"0/{total} nodes are available: {_histogram(reasons)}. "
+        f"{NO_CLAIMS_TO_DEALLOCATE}, preemption: 0/{total} nodes are available: {verdicts}."
     )
+
+
+def allocatable_pods(node: Obj) -> int:
+    """How many pods the node takes (`status.allocatable.pods`)."""
+    value = ((node.get("status") or {}).get("allocatable") or {}).get("pods")
+    try:
+        return int(str(value))
+    except ValueError:
+        return DEFAULT_MAX_PODS
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -176,6 +203,37 @@ class ClusterSnapshot:
     claims: dict[tuple[str, str], Obj]
     volumes: dict[str, Obj]
     classes: dict[str, Obj]
+    # Per pass caches: the node-only filters' verdicts per pod constraint signature, and the
+    # nodes' names and pod capacities.
+    _static: dict[str, list[str | None]] = field(default_factory=dict, init=False, repr=False)
+    _names: list[str] | None = field(default=None, init=False, repr=False)
+    _capacity: list[int] | None = field(default=None, init=False, repr=False)
+
+    def node_names(self) -> list[str]:
+        if self._names is None:
+            self._names = [_name(n) for n in self.nodes]
+        return self._names
+
+    def capacities(self) -> list[int]:
+        if self._capacity is None:
+            self._capacity = [allocatable_pods(n) for n in self.nodes]
+        return self._capacity
+
+    def static_reasons(self, pod: Obj) -> list[str | None]:
+        """`node_filter_reason` for every node, shared by pods with the same constraints."""
+        spec = _spec(pod)
+        signature = repr(
+            (
+                spec.get("tolerations"),
+                spec.get("nodeSelector"),
+                (spec.get("affinity") or {}).get("nodeAffinity"),
+            )
+        )
+        reasons = self._static.get(signature)
+        if reasons is None:
+            reasons = [node_filter_reason(pod, node) for node in self.nodes]
+            self._static[signature] = reasons
+        return reasons
 
     @classmethod
     def from_view(cls, view: ClusterView) -> ClusterSnapshot:
@@ -254,8 +312,9 @@ def _volume_filter(
     return None, chosen
 
 
-def filter_node(pod: Obj, node: Obj, claims: _Volumes, snap: ClusterSnapshot) -> str | None:
-    """The first Filter plugin that rejects `node` for `pod`, as its reason; None if it fits."""
+def node_filter_reason(pod: Obj, node: Obj) -> str | None:
+    """The Filter plugins that look only at the node and the pod's constraints
+    (NodeUnschedulable, TaintToleration, NodeAffinity): the first one's reason, or None."""
     if _spec(node).get("unschedulable") and not tolerates(
         _spec(pod).get("tolerations") or [],
         {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"},
@@ -265,11 +324,34 @@ def filter_node(pod: Obj, node: Obj, claims: _Volumes, snap: ClusterSnapshot) ->
         return UNTOLERATED_TAINT
     if not matches_node_affinity(pod, node):
         return AFFINITY_MISMATCH
+    return None
+
+
+def filter_node(
+    pod: Obj,
+    node: Obj,
+    claims: _Volumes,
+    snap: ClusterSnapshot,
+    counts: dict[str, int] | None = None,
+) -> str | None:
+    """The first Filter plugin that rejects `node` for `pod`, as its reason; None if it fits.
+    `counts`: pods already on each node."""
+    reason = node_filter_reason(pod, node)
+    if reason is not None:
+        return reason
+    if counts is not None and counts.get(_name(node), 0) + 1 > allocatable_pods(node):
+        return TOO_MANY_PODS
     reason, _ = _volume_filter(claims, node, snap)
     return reason
 
 
 # --- Planning ----------------------------------------------------------------------------------
+
+
+def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+    )
 
 
 def _pending(pod: Obj) -> bool:
@@ -301,7 +383,7 @@ def _unschedulable(pod: Obj, message: str, now: datetime) -> list[Action]:
     old = get_condition(pod.get("status"), POD_SCHEDULED)
     if old is not None and old.get("status") == "False" and old.get("message") == message:
         return []
-    status = copy.deepcopy(pod.get("status") or {})
+    status = copy_json(pod.get("status") or {})
     status.setdefault("phase", "Pending")
     set_condition(status, _scheduled_condition(pod, "False", "Unschedulable", message), now)
     m = _meta(pod)
@@ -313,9 +395,9 @@ def _unschedulable(pod: Obj, message: str, now: datetime) -> list[Action]:
 
 def _bind(pod: Obj, node_name: str, now: datetime) -> list[Action]:
     m = _meta(pod)
-    bound = copy.deepcopy(pod)
+    bound = copy_json(pod)
     bound.setdefault("spec", {})["nodeName"] = node_name
-    status = copy.deepcopy(pod.get("status") or {})
+    status = copy_json(pod.get("status") or {})
     status.setdefault("phase", "Pending")
     set_condition(status, _scheduled_condition(pod, "True"), now)
     namespace = m.get("namespace", "")
@@ -351,18 +433,26 @@ def plan_pod(
         return _unschedulable(pod, prefilter_failure_message(num_nodes, rejection), now), None, None
     if num_nodes == 0:
         return _unschedulable(pod, NO_NODES, now), None, None
-    feasible: list[Obj] = []
+    # filter_node for every node, with the node-only verdicts shared and the fewest-pods
+    # choice made on the way.
     reasons: list[str] = []
-    for node in snap.nodes:
-        reason = filter_node(pod, node, claims, snap)
-        if reason is None:
-            feasible.append(node)
-        else:
+    best: tuple[int, str, Obj] | None = None
+    with_volumes = bool(claims.bound or claims.delayed)
+    for node, name, capacity, reason in zip(
+        snap.nodes, snap.node_names(), snap.capacities(), snap.static_reasons(pod), strict=True
+    ):
+        count = counts.get(name, 0)
+        if reason is None and count + 1 > capacity:
+            reason = TOO_MANY_PODS
+        if reason is None and with_volumes:
+            reason, _ = _volume_filter(claims, node, snap)
+        if reason is not None:
             reasons.append(reason)
-    if not feasible:
+        elif best is None or (count, name) < best[:2]:
+            best = (count, name, node)
+    if best is None:
         return _unschedulable(pod, filter_failure_message(reasons), now), None, None
-    node = min(feasible, key=lambda n: (counts.get(_name(n), 0), _name(n)))
-    node_name = _name(node)
+    _, node_name, node = best
     pending_claims = _volumes_to_bind(claims, node, snap)
     if pending_claims is None:
         return [], None, None  # waiting for volumes to be bound to the chosen node
@@ -389,7 +479,7 @@ def _volumes_to_bind(claims: _Volumes, node: Obj, snap: ClusterSnapshot) -> list
             continue
         pv = chosen.get(_name(claim))
         if pv is not None:
-            volume = copy.deepcopy(pv)
+            volume = copy_json(pv)
             cm = _meta(claim)
             ref: Obj = {
                 "apiVersion": "v1",
@@ -406,7 +496,7 @@ def _volumes_to_bind(claims: _Volumes, node: Obj, snap: ClusterSnapshot) -> list
             ] = "yes"
             actions.append(Update(volume))
         else:
-            updated = copy.deepcopy(claim)
+            updated = copy_json(claim)
             updated.setdefault("metadata", {}).setdefault("annotations", {})[ANN_SELECTED_NODE] = (
                 _name(node)
             )
@@ -427,18 +517,26 @@ def _selected_node(pod: Obj, snap: ClusterSnapshot) -> str | None:
 
 def plan_scheduling(snap: ClusterSnapshot, now: datetime) -> Plan:
     """One scheduling pass over every pending pod, oldest first."""
+    return schedule(snap, now)[0]
+
+
+def schedule(snap: ClusterSnapshot, now: datetime) -> tuple[Plan, bool]:
+    """One scheduling pass: the plan, and whether some pod was left waiting for a node."""
     plan = Plan()
+    waiting = False
     counts: dict[str, int] = {}
     for pod in snap.pods:
         node = _spec(pod).get("nodeName")
         if node and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
             counts[node] = counts.get(node, 0) + 1
     pending = [p for p in snap.pods if _pending(p)]
+    # The scheduling queue is first in, first out; pods created in the same second are taken
+    # in natural name order (web-2 before web-10), the order a StatefulSet creates them in.
     pending.sort(
         key=lambda p: (
             str(_meta(p).get("creationTimestamp", "")),
             str(_meta(p).get("namespace", "")),
-            _name(p),
+            _natural(_name(p)),
         )
     )
     for pod in pending:
@@ -460,7 +558,9 @@ def plan_scheduling(snap: ClusterSnapshot, now: datetime) -> Plan:
         plan.wake(wake)
         if node_name is not None:
             counts[node_name] = counts.get(node_name, 0) + 1
-    return plan
+        else:
+            waiting = True
+    return plan, waiting
 
 
 class Scheduler:
@@ -475,10 +575,15 @@ class Scheduler:
         "StorageClass",
     )
 
+    def __init__(self) -> None:
+        # Whether the last pass left a pod waiting; only then can a bound pod that goes away
+        # (freeing room on a full node) matter. A cache: every transaction's resync recomputes it.
+        self._waiting = False
+
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
-        # Changes to pods already bound (status updates, deletions) cannot make a pending pod
-        # schedulable here: nodes have no capacity limit in the simulation.
         if obj.get("kind") == "Pod" and not _pending(obj):
+            if self._waiting and _left_its_node(obj, view):
+                return [KEY]
             return []
         return [KEY]
 
@@ -486,4 +591,16 @@ class Scheduler:
         return [KEY]
 
     def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
-        return plan_scheduling(ClusterSnapshot.from_view(view), now)
+        plan, self._waiting = schedule(ClusterSnapshot.from_view(view), now)
+        return plan
+
+
+def _left_its_node(pod: Obj, view: ClusterView) -> bool:
+    """A bound pod that no longer takes room on its node: finished, or gone."""
+    if not _spec(pod).get("nodeName"):
+        return False
+    if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        return True
+    m = _meta(pod)
+    current = view.get("Pod", m.get("namespace"), str(m.get("name", "")))
+    return current is None or _meta(current).get("uid") != m.get("uid")

@@ -36,12 +36,13 @@ Where the plan differs in form from the real controller's API calls:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from stsctl.clock import parse_time
+from stsctl.core.defaults import copy_json
 from stsctl.core.identity import (
     POD_API_VERSION,
     POD_INDEX_LABEL,
@@ -54,7 +55,6 @@ from stsctl.core.identity import (
     controller_of,
     desired_replicas,
     in_ordinal_range,
-    is_member,
     ordinal_of,
     owner_reference,
     parent_and_ordinal,
@@ -63,15 +63,11 @@ from stsctl.core.identity import (
 )
 from stsctl.core.podstate import (
     available_at,
-    is_available,
     is_created,
-    is_failed,
-    is_pending,
     is_running_and_ready,
-    is_succeeded,
     is_terminating,
-    is_unavailable,
     pod_revision,
+    ready_condition,
 )
 from stsctl.core.revisions import (
     apply_revision,
@@ -88,8 +84,8 @@ from stsctl.core.revisions import (
 )
 from stsctl.core.selectors import Selector, label_selector_as_selector
 from stsctl.core.status import (
+    ReplicaCounts,
     complete_rolling_update,
-    compute_replica_status,
     statefulset_status,
     status_differs,
 )
@@ -126,6 +122,14 @@ class StatefulSetController:
             return self._keys_for_claim(obj, namespace, view)
         return []
 
+    def __init__(self) -> None:
+        # Per set, the inputs of the last sync whose only write was the set's status. The next
+        # sync is usually the one that write triggers: with the same pods, claims, revisions and
+        # spec, and the status it wrote, it would decide nothing, so it is skipped (a cache: it
+        # changes how often the planner runs, never what it decides).
+        self._settled: dict[Key, _SettledSync] = {}
+        self._facts: dict[Key, FactsCache] = {}
+
     def all_keys(self, view: ClusterView) -> Iterable[Key]:
         return [
             (str(s["metadata"].get("namespace") or ""), str(s["metadata"]["name"]))
@@ -136,14 +140,27 @@ class StatefulSetController:
         namespace, name = key
         sts = view.get("StatefulSet", namespace, name)
         if sts is None:
+            self._settled.pop(key, None)
+            self._facts.pop(key, None)
             return Plan()
-        return plan_statefulset(
-            sts,
-            list(view.list("Pod", namespace)),
-            list(view.list("PersistentVolumeClaim", namespace)),
-            list(view.list("ControllerRevision", namespace)),
-            now,
+        pods = list(view.list("Pod", namespace))
+        claims = list(view.list("PersistentVolumeClaim", namespace))
+        revisions = list(view.list("ControllerRevision", namespace))
+        settled = self._settled.pop(key, None)
+        if settled is not None and settled.still(sts, pods, claims, revisions, now):
+            self._settled[key] = settled
+            return Plan(wake_at=settled.wake_at)
+        plan = plan_statefulset(
+            sts, pods, claims, revisions, now, facts_cache=self._facts.setdefault(key, {})
         )
+        if all(isinstance(a, (UpdateStatus, RecordEvent)) for a in plan.actions) and not any(
+            isinstance(a, RecordEvent) for a in plan.actions
+        ):
+            written = next((a.status for a in plan.actions if isinstance(a, UpdateStatus)), None)
+            self._settled[key] = _SettledSync(
+                sts, written, pods, claims, revisions, now, plan.wake_at
+            )
+        return plan
 
     def _keys_for_owned(self, obj: dict[str, Any], namespace: str, view: ClusterView) -> list[Key]:
         ref = controller_of(obj)
@@ -188,6 +205,51 @@ class StatefulSetController:
         return sorted(keys)
 
 
+@dataclass
+class _SettledSync:
+    """A sync that wrote at most the set's status: its inputs, and the status it wrote."""
+
+    sts: dict[str, Any]
+    status: dict[str, Any] | None
+    pods: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    revisions: list[dict[str, Any]]
+    now: datetime
+    wake_at: datetime | None
+
+    def still(
+        self,
+        sts: dict[str, Any],
+        pods: list[dict[str, Any]],
+        claims: list[dict[str, Any]],
+        revisions: list[dict[str, Any]],
+        now: datetime,
+    ) -> bool:
+        """Whether a sync now would see the same inputs (after the status write, if any)."""
+        old = self.sts
+        if sts is not old:
+            if sts.get("spec") is not old.get("spec") or sts.get("status") != (
+                self.status if self.status is not None else old.get("status")
+            ):
+                return False
+            old_meta, meta = old.get("metadata") or {}, sts.get("metadata") or {}
+            if {k: v for k, v in meta.items() if k != "resourceVersion"} != {
+                k: v for k, v in old_meta.items() if k != "resourceVersion"
+            }:
+                return False
+        if now != self.now and int((sts.get("spec") or {}).get("minReadySeconds") or 0):
+            return False
+        return (
+            _same(pods, self.pods)
+            and _same(claims, self.claims)
+            and _same(revisions, self.revisions)
+        )
+
+
+def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 # --- pods and claims the controller builds -------------------------------------------------
 
 
@@ -214,11 +276,11 @@ def new_stateful_pod(sts: dict[str, Any], ordinal: int) -> dict[str, Any]:
         "labels": dict(sorted(labels.items())),
     }
     if template_meta.get("annotations"):
-        metadata["annotations"] = copy.deepcopy(template_meta["annotations"])
+        metadata["annotations"] = copy_json(template_meta["annotations"])
     metadata["ownerReferences"] = [_set_reference(sts)]
     if template_meta.get("finalizers"):
         metadata["finalizers"] = list(template_meta["finalizers"])
-    pod_spec = copy.deepcopy(template.get("spec") or {})
+    pod_spec = copy_json(template.get("spec") or {})
     _update_storage(sts, pod_spec, ordinal)
     pod_spec["hostname"] = name
     if spec.get("serviceName"):
@@ -279,14 +341,14 @@ def new_claims(sts: dict[str, Any], ordinal: int) -> list[dict[str, Any]]:
         if merged:
             metadata["labels"] = dict(sorted(merged.items()))
         if tpl_meta.get("annotations"):
-            metadata["annotations"] = copy.deepcopy(tpl_meta["annotations"])
+            metadata["annotations"] = copy_json(tpl_meta["annotations"])
         if tpl_meta.get("finalizers"):
             metadata["finalizers"] = list(tpl_meta["finalizers"])
         claim: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "PersistentVolumeClaim",
             "metadata": metadata,
-            "spec": copy.deepcopy(tpl.get("spec") or {}),
+            "spec": copy_json(tpl.get("spec") or {}),
         }
         claims.append(claim)
     return claims
@@ -444,7 +506,7 @@ def claim_with_policy_owners(
     (`updateClaimOwnerRefForSetAndPod`): refs to the set and pod are scrubbed, then a
     controller ref to the set (in-range, whenDeleted=Delete) or to the pod (scaled down,
     whenScaled=Delete) is added — none if another controller owns the claim."""
-    updated = copy.deepcopy(claim)
+    updated = copy_json(claim)
     unexpected = has_unexpected_controller(claim, sts, pod)
     refs = [r for r in _refs(claim) if not (_matches_set(r, sts) or _matches_pod(r, pod))]
     if not unexpected:
@@ -476,6 +538,143 @@ def _pod_reference(pod: dict[str, Any]) -> dict[str, Any]:
     return owner_reference(pod, api_version=POD_API_VERSION, kind=POD_KIND)
 
 
+# --- what the planner reads off each pod ----------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    """Everything the sync reads off one pod object, computed once per object: the planner
+    looks at every pod several times per sync and most pods are unchanged between syncs.
+    Objects are never changed in place, so the same object means the same facts."""
+
+    pod: dict[str, Any]
+    name: str
+    namespace: str
+    parent: str
+    ordinal: int
+    controller_uid: str | None
+    created: bool
+    terminating: bool
+    phase: str
+    running_ready: bool
+    ready: bool
+    ready_since: datetime | None
+    revision: str
+    name_ok: bool  # identityMatches, but for the set's name and namespace
+    selector: tuple[Any, bool] | None = None  # (spec.selector it was matched against, result)
+    storage: tuple[Any, bool] | None = None  # (volumeClaimTemplates checked, storageMatches)
+
+    @classmethod
+    def of(cls, pod: dict[str, Any]) -> _Facts:
+        meta = pod.get("metadata") or {}
+        name = str(meta.get("name") or "")
+        parent, ordinal = parent_and_ordinal(name)
+        ref = controller_of(pod)
+        ready_cond = ready_condition(pod)
+        ready = ready_cond is not None and ready_cond.get("status") == "True"
+        since = (ready_cond or {}).get("lastTransitionTime") if ready else None
+        return cls(
+            pod=pod,
+            name=name,
+            namespace=str(meta.get("namespace") or ""),
+            parent=parent,
+            ordinal=ordinal,
+            controller_uid=str(ref.get("uid")) if ref is not None else None,
+            created=is_created(pod),
+            terminating=is_terminating(pod),
+            phase=str((pod.get("status") or {}).get("phase") or ""),
+            running_ready=is_running_and_ready(pod),
+            ready=ready,
+            ready_since=parse_time(str(since)) if since else None,
+            revision=pod_revision(pod),
+            name_ok=ordinal >= 0
+            and name == pod_name(parent, ordinal)
+            and (meta.get("labels") or {}).get(POD_NAME_LABEL) == name,
+        )
+
+    def available(self, min_ready_seconds: int, now: datetime) -> bool:
+        """`is_available`."""
+        if not self.ready:
+            return False
+        if min_ready_seconds == 0:
+            return True
+        since = self.ready_since
+        return since is not None and since + timedelta(seconds=min_ready_seconds) < now
+
+    def unavailable(self, min_ready_seconds: int, now: datetime) -> bool:
+        """`is_unavailable`."""
+        return not self.available(min_ready_seconds, now) or self.terminating
+
+
+# Facts by pod name, kept by the controller from one sync of a set to the next.
+FactsCache = dict[str, _Facts]
+
+
+class _FactsOf:
+    """Facts for pods, from the cache when the pod object is the one they were computed for."""
+
+    def __init__(self, cache: FactsCache | None) -> None:
+        self.cache: FactsCache = cache if cache is not None else {}
+        self.seen: FactsCache = {}
+        self._by_id: dict[int, _Facts] = {}  # this sync's pods are alive: ids are unique
+
+    def __call__(self, pod: dict[str, Any]) -> _Facts:
+        facts = self._by_id.get(id(pod))
+        if facts is not None and facts.pod is pod:
+            return facts
+        name = str((pod.get("metadata") or {}).get("name") or "")
+        facts = self.cache.get(name)
+        if facts is None or facts.pod is not pod:
+            facts = _Facts.of(pod)
+        self.seen[name] = facts
+        self._by_id[id(pod)] = facts
+        return facts
+
+    def matches(self, facts: _Facts, selector_spec: Any, selector: Selector) -> bool:
+        known = facts.selector
+        if known is None or known[0] is not selector_spec:
+            known = (selector_spec, selector.matches(_labels(facts.pod)))
+            facts.selector = known
+        return known[1]
+
+    def storage_matches(self, sts: dict[str, Any], facts: _Facts) -> bool:
+        templates = (sts.get("spec") or {}).get("volumeClaimTemplates")
+        known = facts.storage
+        if known is None or known[0] is not templates:
+            known = (templates, storage_matches(sts, facts.pod))
+            facts.storage = known
+        return known[1]
+
+    def keep(self) -> None:
+        """Leave in the cache the facts of the pods this sync looked at."""
+        self.cache.clear()
+        self.cache.update(self.seen)
+
+
+def _replica_counts(
+    facts: Iterable[_Facts],
+    min_ready_seconds: int,
+    current_revision: str,
+    update_revision: str,
+    now: datetime,
+) -> ReplicaCounts:
+    """`core.status.compute_replica_status` over facts (the same rules)."""
+    counts = ReplicaCounts()
+    for f in facts:
+        if f.created:
+            counts.replicas += 1
+        if f.running_ready:
+            counts.ready_replicas += 1
+            if f.available(min_ready_seconds, now):
+                counts.available_replicas += 1
+        if f.created and not f.terminating:
+            if f.revision == current_revision:
+                counts.current_replicas += 1
+            if f.revision == update_revision:
+                counts.updated_replicas += 1
+    return counts
+
+
 # --- the planner --------------------------------------------------------------------------
 
 
@@ -491,6 +690,7 @@ class _Sync:
     claims: dict[str, dict[str, Any]]
     known_pod_names: set[str]
     now: datetime
+    facts: _FactsOf = field(default_factory=lambda: _FactsOf(None))
     work: list[Action] = field(default_factory=list)
 
     @property
@@ -650,7 +850,7 @@ class _Sync:
 
     def update_pod(self, update_set: dict[str, Any], pod: dict[str, Any]) -> None:
         """`UpdateStatefulPod`: repair identity and storage, fix claim ownership, then update."""
-        updated = copy.deepcopy(pod)
+        updated = copy_json(pod)
         consistent = True
         if not identity_matches(self.sts, updated):
             _update_identity(update_set, updated)
@@ -686,7 +886,16 @@ def _with_message(event: RecordEvent, message: str) -> RecordEvent:
 
 
 def _claim_names(sts: dict[str, Any], pod: dict[str, Any]) -> list[str]:
-    return [_name(c) for c in new_claims(sts, ordinal_of(pod))]
+    """The names `new_claims` would give the pod's claims (without building them)."""
+    templates = (sts.get("spec") or {}).get("volumeClaimTemplates")
+    if not templates:
+        return []
+    set_name = _name(sts)
+    ordinal = ordinal_of(pod)
+    return [
+        claim_name(str((t.get("metadata") or {}).get("name", "")), set_name, ordinal)
+        for t in templates
+    ]
 
 
 def _run_for_all(count: int, process: Callable[[int], bool], monotonic: bool) -> bool:
@@ -744,6 +953,7 @@ def plan_statefulset(
     now: datetime,
     *,
     namespace_pods: Sequence[dict[str, Any]] | None = None,
+    facts_cache: FactsCache | None = None,
 ) -> Plan:
     """One sync of the StatefulSet controller for `sts` at `now`.
 
@@ -751,8 +961,10 @@ def plan_statefulset(
     ones that are members by name and match the selector, releases owned ones that do not,
     and ignores pods owned by others). `namespace_pods`: more pods of the namespace to
     consider for adoption. `claims` and `revisions`: the namespace's PersistentVolumeClaims and
-    ControllerRevisions (others are ignored).
+    ControllerRevisions (others are ignored). `facts_cache`: what the previous sync of this set
+    read off its pods (kept up to date in place; it only saves work).
     """
+    facts_of = _FactsOf(facts_cache)
     plan = Plan()
     meta = sts.get("metadata") or {}
     namespace = meta.get("namespace", "default")
@@ -780,10 +992,16 @@ def plan_statefulset(
 
     # 2. Pods: claim (adopt/release) like the ControllerRefManager.
     candidates: dict[str, dict[str, Any]] = {}
+    in_order = True
+    last = ""
     for pod in [*pods, *(namespace_pods or ())]:
-        if (pod.get("metadata") or {}).get("namespace", namespace) == namespace:
-            candidates.setdefault(_name(pod), pod)
-    claimed = _claim_pods(sts, selector, sorted(candidates.values(), key=_name), deleting, plan)
+        f = facts_of(pod)
+        if f.namespace in (namespace, "") and f.name not in candidates:
+            candidates[f.name] = pod
+            in_order = in_order and f.name >= last
+            last = f.name
+    ordered = list(candidates.values()) if in_order else sorted(candidates.values(), key=_name)
+    claimed = _claim_pods(sts, selector, ordered, deleting, plan, facts_of)
 
     # 3. Revisions: current and update.
     sorted_revisions = sort_revisions(own_revisions)
@@ -810,17 +1028,12 @@ def plan_statefulset(
         },
         known_pod_names=set(candidates),
         now=now,
+        facts=facts_of,
     )
     mrs = sync.min_ready_seconds
 
     def counts_of(pods_: Iterable[dict[str, Any]]) -> dict[str, Any]:
-        counts = compute_replica_status(
-            pods_,
-            min_ready_seconds=mrs,
-            current_revision=current_name,
-            update_revision=update_name,
-            now=now,
-        )
+        counts = _replica_counts(map(facts_of, pods_), mrs, current_name, update_name, now)
         return statefulset_status(
             observed_generation=int(meta.get("generation") or 0),
             counts=counts,
@@ -835,7 +1048,7 @@ def plan_statefulset(
     slots: list[dict[str, Any] | None] = [None] * replica_count
     condemned: list[dict[str, Any]] = []
     for pod in claimed:
-        ordinal = ordinal_of(pod)
+        ordinal = facts_of(pod).ordinal
         if start <= ordinal < start + replica_count:
             slots[ordinal - start] = pod
         elif ordinal >= 0:
@@ -846,18 +1059,19 @@ def plan_statefulset(
         else new_versioned_pod(current_set, update_set, current_name, update_name, start + i)
         for i, pod in enumerate(slots)
     ]
-    condemned.sort(key=ordinal_of, reverse=True)
+    condemned.sort(key=lambda p: facts_of(p).ordinal, reverse=True)
+    replica_facts = [facts_of(p) for p in replicas]
     first_unavailable: dict[str, Any] | None = None
-    for pod in [*replicas, *reversed(condemned)]:
-        if is_unavailable(pod, mrs, now):
-            first_unavailable = pod
+    for f in [*replica_facts, *map(facts_of, reversed(condemned))]:
+        if f.unavailable(mrs, now):
+            first_unavailable = f.pod
             break
 
     if deleting:
         new_status = counts_of(claimed)
     else:
         current_delta = _pod_passes(
-            sync, update_set, replicas, condemned, first_unavailable, update_name
+            sync, update_set, replicas, condemned, first_unavailable, update_name, replica_facts
         )
         new_status = counts_of([*replicas, *condemned])
         if current_delta:
@@ -875,7 +1089,7 @@ def plan_statefulset(
                 kind="StatefulSet", namespace=namespace, name=_name(sts), status=new_status
             )
         )
-    live = {current_name, update_name, *(pod_revision(p) for p in claimed)}
+    live = {current_name, update_name, *(facts_of(p).revision for p in claimed)}
     limit = spec.get("revisionHistoryLimit")
     for revision in history_to_truncate(
         sorted_revisions, live, 10 if limit is None else int(limit)
@@ -890,6 +1104,7 @@ def plan_statefulset(
         )
     plan.add(*sync.work)
     plan.wake(_next_availability(claimed, mrs, now))
+    facts_of.keep()
     return plan
 
 
@@ -900,36 +1115,42 @@ def _pod_passes(
     condemned: list[dict[str, Any]],
     first_unavailable: dict[str, Any] | None,
     update_name: str,
+    replica_facts: list[_Facts] | None = None,
 ) -> int:
     """Steps 7–12 of the sync (§3.3). Returns how many pods the update pass deleted: the real
     controller decrements status.currentReplicas once per such deletion."""
     sts = sync.sts
     spec = sts.get("spec") or {}
+    meta = sts.get("metadata") or {}
+    set_name, set_namespace = meta.get("name"), str(meta.get("namespace") or "")
     monotonic = spec.get("podManagementPolicy") != "Parallel"
     mrs = sync.min_ready_seconds
     now = sync.now
+    facts_of = sync.facts
+    rf = replica_facts if replica_facts is not None else [facts_of(p) for p in replicas]
 
     def process_replica(i: int) -> bool:
         pod = replicas[i]
-        if is_failed(pod) or is_succeeded(pod):
-            if not is_terminating(pod):
+        f = rf[i]
+        if f.phase in ("Failed", "Succeeded"):
+            if not f.terminating:
                 sync.delete_pod(pod)
             return True
-        if not is_created(pod):
+        if not f.created:
             if _claim_is_stale(sync, pod):
                 return True
             sync.create_pod(pod)
             # A pod created in this sync is still the local object: nothing else applies.
             return monotonic
-        if is_pending(pod):
+        if f.phase == "Pending":
             _create_missing_claims(sync, pod)
-        if monotonic and (
-            is_terminating(pod) or not is_running_and_ready(pod) or not is_available(pod, mrs, now)
-        ):
+        if monotonic and (f.terminating or not f.running_ready or not f.available(mrs, now)):
             return True
         if (
-            identity_matches(sts, pod)
-            and storage_matches(sts, pod)
+            f.name_ok
+            and f.parent == set_name
+            and f.namespace == set_namespace
+            and facts_of.storage_matches(sts, f)
             and sync.claims_match_policy(update_set, pod)
         ):
             return False
@@ -950,12 +1171,13 @@ def _pod_passes(
 
     def process_condemned(i: int) -> bool:
         pod = condemned[i]
-        if is_terminating(pod):
+        f = facts_of(pod)
+        if f.terminating:
             return monotonic
         if (
             monotonic
             and pod is not first_unavailable
-            and (not is_running_and_ready(pod) or not is_available(pod, mrs, now))
+            and (not f.running_ready or not f.available(mrs, now))
         ):
             return True
         sync.delete_pod(pod)
@@ -978,7 +1200,7 @@ def _pod_passes(
             budget = max_unavailable(rolling.get("maxUnavailable"), desired_replicas(sts))
         except ValueError:
             return 0
-    unavailable = sum(1 for pod in replicas if is_unavailable(pod, mrs, now))
+    unavailable = sum(1 for f in rf if f.unavailable(mrs, now))
     if unavailable >= budget:
         return 0
     deleted = 0
@@ -986,7 +1208,8 @@ def _pod_passes(
         if deleted >= budget - unavailable:
             break
         pod = replicas[target]
-        if pod_revision(pod) != update_name and not is_terminating(pod):
+        f = rf[target]
+        if f.revision != update_name and not f.terminating:
             sync.delete_pod(pod)
             deleted += 1
     return deleted
@@ -1023,7 +1246,7 @@ def _update_revision(
     if equal and equal_revision(revisions[-1], equal[-1]):
         return revisions[-1], collision_count, None
     if equal:
-        bumped = copy.deepcopy(equal[-1])
+        bumped = copy_json(equal[-1])
         if int(bumped.get("revision") or 0) == candidate["revision"]:
             return bumped, collision_count, None
         bumped["revision"] = candidate["revision"]
@@ -1034,7 +1257,7 @@ def _update_revision(
         name = revision_name(_name(sts), hash_revision(candidate["data"], collision_count))
         existing = by_name.get(name)
         if existing is None:
-            created = copy.deepcopy(candidate)
+            created = copy_json(candidate)
             created["metadata"]["name"] = name
             return created, collision_count, Create(created)
         if canonical_json(revision_data(existing)) == data:
@@ -1048,20 +1271,24 @@ def _claim_pods(
     candidates: list[dict[str, Any]],
     deleting: bool,
     plan: Plan,
+    facts_of: _FactsOf | None = None,
 ) -> list[dict[str, Any]]:
     """`ClaimPods`: adopt orphans that match, release owned pods that no longer match."""
+    facts_of = facts_of or _FactsOf(None)
     set_uid = _uid(sts)
+    set_name = _name(sts)
+    selector_spec = (sts.get("spec") or {}).get("selector")
     claimed: list[dict[str, Any]] = []
     for pod in candidates:
-        matches = selector.matches(_labels(pod)) and is_member(sts, pod)
-        ref = controller_of(pod)
-        if ref is not None:
-            if ref.get("uid") != set_uid:
-                continue
+        f = facts_of(pod)
+        if f.controller_uid is not None and f.controller_uid != set_uid:
+            continue  # another controller's pod: the common case is cheap
+        matches = f.parent == set_name and facts_of.matches(f, selector_spec, selector)
+        if f.controller_uid is not None:  # ours
             if matches:
                 claimed.append(pod)
             elif not deleting:
-                released = copy.deepcopy(pod)
+                released = copy_json(pod)
                 refs = [r for r in _refs(pod) if r.get("uid") != set_uid]
                 if refs:
                     released["metadata"]["ownerReferences"] = refs
@@ -1101,7 +1328,7 @@ def _labels(obj: dict[str, Any]) -> dict[str, str]:
 
 
 def _with_owner(obj: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
-    owned = copy.deepcopy(obj)
+    owned = copy_json(obj)
     meta = owned.setdefault("metadata", {})
     meta["ownerReferences"] = [*(meta.get("ownerReferences") or []), ref]
     return owned

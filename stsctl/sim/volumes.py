@@ -21,13 +21,13 @@ scheduled pod refers to it, and `kubernetes.io/pv-protection` from a deleting vo
 no longer Bound (the pvc-protection and pv-protection controllers).
 
 Events the real controller emits on every sync of a pending claim (`FailedBinding`,
-`WaitForFirstConsumer`, `ProvisioningFailed`, ...) are emitted on every reconcile of that claim;
-their count grows with the claim's reconciles the way a real one grows with resyncs.
+`WaitForFirstConsumer`, `ProvisioningFailed`, ...) are emitted on every reconcile of that claim,
+and a pending claim is reconciled again every `timings.PV_CONTROLLER_RESYNC` (15 s), so their
+count grows the way a real one grows with resyncs.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
@@ -36,7 +36,7 @@ from fractions import Fraction
 from typing import Any
 
 from stsctl.clock import format_time, parse_time
-from stsctl.core.defaults import is_default_storage_class
+from stsctl.core.defaults import copy_json, is_default_storage_class
 from stsctl.core.names import is_dns1123_subdomain
 from stsctl.core.quantity import parse_quantity
 from stsctl.sim import timings
@@ -405,7 +405,7 @@ def _set_annotation(obj: Obj, key: str, value: str) -> None:
 
 
 def _volume_status(pv: Obj, phase: str, now: datetime, message: str = "") -> Obj:
-    status = copy.deepcopy(_status(pv))
+    status = copy_json(_status(pv))
     if status.get("phase") != phase:
         status["lastPhaseTransitionTime"] = format_time(now)
     status["phase"] = phase
@@ -429,7 +429,7 @@ def _pv_phase(pv: Obj, phase: str, now: datetime, message: str = "") -> list[Act
 def _claim_status(claim: Obj, phase: str, pv: Obj | None) -> list[Action]:
     """updateClaimStatus: phase, and accessModes/capacity from the volume (cleared without)."""
     old = _status(claim)
-    status = copy.deepcopy(old)
+    status = copy_json(old)
     status["phase"] = phase
     if pv is None:
         status.pop("accessModes", None)
@@ -452,7 +452,7 @@ def bind(pv: Obj, claim: Obj, now: datetime) -> list[Action]:
     pv_name = _meta(pv).get("name", "")
     # GetBindVolumeToClaim.
     set_bound_by_controller = not is_volume_bound_to_claim(pv, claim)
-    volume = copy.deepcopy(pv)
+    volume = copy_json(pv)
     ref = _spec(pv).get("claimRef")
     m = _meta(claim)
     dirty = False
@@ -471,7 +471,7 @@ def bind(pv: Obj, claim: Obj, now: datetime) -> list[Action]:
         actions.append(Update(volume))
     actions.extend(_pv_phase(pv, "Bound", now))
     # bindClaimToVolume.
-    updated = copy.deepcopy(claim)
+    updated = copy_json(claim)
     claim_dirty = False
     if _spec(claim).get("volumeName") != pv_name:
         updated.setdefault("spec", {})["volumeName"] = pv_name
@@ -489,7 +489,7 @@ def bind(pv: Obj, claim: Obj, now: datetime) -> list[Action]:
 
 def _unbind(pv: Obj, now: datetime) -> list[Action]:
     """unbindVolume: drop a controller-made binding, or only the uid of a user's pre-binding."""
-    volume = copy.deepcopy(pv)
+    volume = copy_json(pv)
     if has_annotation(pv, ANN_BOUND_BY_CONTROLLER):
         volume["spec"].pop("claimRef", None)
         annotations = volume["metadata"]["annotations"]
@@ -620,7 +620,7 @@ def _provision(
         or ann.get(ANN_BETA_STORAGE_PROVISIONER) != provisioner
     ):
         # setClaimProvisioner: tell the (external) provisioner the claim is its to provision.
-        updated = copy.deepcopy(claim)
+        updated = copy_json(claim)
         _set_annotation(updated, ANN_BETA_STORAGE_PROVISIONER, provisioner)
         _set_annotation(updated, ANN_STORAGE_PROVISIONER, provisioner)
         events: tuple[RecordEvent, ...] = ()
@@ -710,6 +710,9 @@ def plan_claim(
     plan = Plan()
     if not has_annotation(claim, ANN_BIND_COMPLETED):
         _sync_unbound_claim(claim, volumes, classes, pods, now, plan)
+        # The controller's periodic resync (--pvclaimbinder-sync-period) syncs a pending claim
+        # again (and repeats its event) even when nothing changes.
+        plan.wake(now + timings.PV_CONTROLLER_RESYNC)
     else:
         _sync_bound_claim(claim, volumes, now, plan)
     return plan
@@ -734,7 +737,7 @@ def _sync_unbound_claim(
             default = default_storage_class(classes.values())
             if default is not None:
                 # assignDefaultStorageClass: the claim is synced again after this update.
-                updated = copy.deepcopy(claim)
+                updated = copy_json(claim)
                 updated.setdefault("spec", {})["storageClassName"] = _meta(default).get("name")
                 plan.add(Update(updated))
                 return
@@ -869,7 +872,7 @@ def plan_volume(pv: Obj, claims: dict[tuple[str, str], Obj], now: datetime) -> P
         claim = None
     if claim is None:
         phase = _status(pv).get("phase")
-        released = copy.deepcopy(pv)
+        released = copy_json(pv)
         if phase not in ("Released", "Failed"):
             plan.add(*_pv_phase(pv, "Released", now))
             released["status"] = _volume_status(pv, "Released", now)

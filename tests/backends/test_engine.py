@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from stsctl.backends.local import LocalBackend
-from stsctl.backends.local.engine import EngineLivelock
+from stsctl.backends.local.engine import EngineLivelock, failure_backoff
 from stsctl.clock import format_time, parse_time
 from stsctl.sim.actions import Create, Plan, RecordEvent, Update
 from stsctl.sim.controller import ClusterView, Key
@@ -224,7 +224,55 @@ def test_identical_events_are_aggregated_with_a_count(tmp_path: Path) -> None:
     cluster = backend(tmp_path, Failing())
     cluster.advance(10)
     (event,) = cluster.list("Event", "default")["items"]
-    assert event["count"] == 2
+    # Failed at 0 s, then retried after 5 ms, 10 ms, 20 ms, ... 2.56 s: the 11th failure is at
+    # 5.115 s and the next retry (10.235 s) is not due yet.
+    assert event["count"] == 11
     assert event["firstTimestamp"] == "2026-01-01T00:00:00Z"
-    assert event["lastTimestamp"] == "2026-01-01T00:00:10Z"
+    assert event["lastTimestamp"] == "2026-01-01T00:00:05Z"
     assert event["metadata"]["name"].startswith("owner.")
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(1, 0.005), (2, 0.01), (3, 0.02), (10, 2.56), (18, 655.36), (19, 1000), (60, 1000)],
+)
+def test_a_failing_key_backs_off_like_the_default_controller_rate_limiter(
+    failures: int, seconds: float
+) -> None:
+    assert failure_backoff(failures) == timedelta(seconds=seconds)
+
+
+def test_a_failing_key_is_not_synced_by_the_next_transactions_resync_before_it_is_due(
+    tmp_path: Path,
+) -> None:
+    cluster = backend(tmp_path, Failing())
+    cluster.advance(10)
+    for _ in range(5):
+        cluster.advance(0)  # five more transactions, each with a full resync
+    (event,) = cluster.list("Event", "default")["items"]
+    assert event["count"] == 11
+    cluster.advance(0.3)  # past the retry due at 10.235 s
+    (event,) = cluster.list("Event", "default")["items"]
+    assert (event["count"], event["lastTimestamp"]) == (12, "2026-01-01T00:00:10Z")
+
+
+def test_on_step_sees_every_fixed_point_that_changed_something(tmp_path: Path) -> None:
+    seen: list[tuple[str, list[str]]] = []
+
+    def observe(view: ClusterView, now: datetime) -> None:
+        names = sorted(o["metadata"]["name"] for o in view.list("ConfigMap", "default"))
+        annotations = [
+            (o["metadata"].get("annotations") or {}).get("fired", "-")
+            for o in view.list("ConfigMap", "default")
+        ]
+        seen.append(
+            (format_time(now), [f"{n}:{a}" for n, a in zip(names, annotations, strict=True)])
+        )
+
+    cluster = LocalBackend(tmp_path, controllers=lambda: [Timer()], on_step=observe)
+    cluster.create(configmap("a", delay="5"))
+    cluster.advance(30)
+    assert seen == [
+        ("2026-01-01T00:00:00Z", ["a:-"]),
+        ("2026-01-01T00:00:05Z", ["a:2026-01-01T00:00:05Z"]),
+    ]

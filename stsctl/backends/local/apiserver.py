@@ -40,6 +40,7 @@ from stsctl.backends.local.selection import (
 from stsctl.backends.local.state import ClusterState
 from stsctl.clock import format_time
 from stsctl.core import patch as patches
+from stsctl.core.defaults import copy_json
 from stsctl.core.resources import ResourceKind, by_kind, lookup
 from stsctl.errors import (
     AlreadyExistsError,
@@ -73,15 +74,6 @@ _SERVER_METADATA = (
     "selfLink",
 )
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of plain JSON data (faster than copy.deepcopy)."""
-    if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [copy_json(v) for v in value]
-    return value
 
 
 def resource_kind(kind: str) -> ResourceKind:
@@ -120,6 +112,52 @@ def _qos_class(spec: Obj) -> str:
     if not requests_seen and not limits_seen:
         return "BestEffort"
     return "Guaranteed" if guaranteed else "Burstable"
+
+
+_OMITEMPTY_METADATA = ("labels", "annotations", "finalizers", "ownerReferences")
+
+
+def _drop_empty_metadata_maps(obj: Obj) -> None:
+    """Drop empty labels / annotations / finalizers / ownerReferences from the object's
+    metadata and from its pod template's and claim templates' metadata.
+
+    The API server stores typed objects whose fields are `omitempty`, so a patch that removes
+    the last annotation leaves no `annotations: {}` behind (and a template reverted that way
+    is byte-for-byte the old one, which is what lets a rollback reuse its ControllerRevision).
+    """
+    metas = [obj.get("metadata")]
+    spec = obj.get("spec")
+    if isinstance(spec, dict):
+        template = spec.get("template")
+        if isinstance(template, dict):
+            metas.append(template.get("metadata"))
+        for claim in spec.get("volumeClaimTemplates") or ():
+            if isinstance(claim, dict):
+                metas.append(claim.get("metadata"))
+    for meta in metas:
+        if isinstance(meta, dict):
+            for key in _OMITEMPTY_METADATA:
+                if key in meta and meta[key] in ({}, []):
+                    del meta[key]
+
+
+def _spec_changed(kind: str, old: Obj, new: Obj) -> bool:
+    """Whether an update changes the spec in a way that bumps metadata.generation.
+
+    Binding a pod (setting spec.nodeName, which the scheduler does through pods/binding) is
+    not a spec update: real bindings leave the generation alone."""
+    old_spec, new_spec = old.get("spec"), new.get("spec")
+    if old_spec == new_spec:
+        return False
+    if (
+        kind == "Pod"
+        and isinstance(old_spec, dict)
+        and isinstance(new_spec, dict)
+        and not old_spec.get("nodeName")
+        and new_spec.get("nodeName")
+    ):
+        return {k: v for k, v in new_spec.items() if k != "nodeName"} != old_spec
+    return True
 
 
 class ApiServer:
@@ -191,6 +229,8 @@ class ApiServer:
         if not internal:
             admission.schema_errors(obj, rk)
         obj = admission.default_object(obj)  # a copy: the caller's dict is never changed
+        if not internal:
+            _drop_empty_metadata_maps(obj)
         obj.setdefault("apiVersion", rk.api_version)
         meta = obj.setdefault("metadata", {})
         ns = self._request_namespace(rk, meta, namespace)
@@ -431,6 +471,7 @@ class ApiServer:
             new = {**obj, "metadata": dict(obj["metadata"])}
         else:
             new = admission.default_object(obj)
+            _drop_empty_metadata_maps(new)
         new.setdefault("apiVersion", rk.api_version)
         new_meta = new["metadata"]
         for key in (
@@ -471,7 +512,7 @@ class ApiServer:
                 )
         if rk.kind == "Service":
             self._allocate_service(new, existing)
-        if rk.kind in GENERATION_KINDS and new.get("spec") != existing.get("spec"):
+        if rk.kind in GENERATION_KINDS and _spec_changed(rk.kind, existing, new):
             new_meta["generation"] = int(old_meta.get("generation") or 0) + 1
         if not internal:
             admission.validate_update(existing, new, rk)

@@ -1,7 +1,9 @@
 """The catch-up engine: runs the simulated controllers as a discrete-event simulation.
 
-Each controller has a work queue of keys (deduplicated, first in first out). At the start of a
-transaction every controller's `all_keys` is enqueued (a full resync). Then, at the current
+Each controller has a work queue of keys (deduplicated, first in first out). When an engine
+starts on a freshly loaded working set, every controller's `all_keys` is enqueued (a full
+resync); an engine kept with its working set for the next transaction of the same process
+(`attach`) needs none, its queues and due times being still exact. Then, at the current
 simulated instant, the engine repeatedly takes the next key of the first controller (in registry
 order: kubelet, scheduler, volumes, statefulset, endpoints, gc, nodes) whose queue is not empty,
 calls `reconcile`, and applies the plan's actions in order through the API server. Every object
@@ -13,20 +15,32 @@ the target and the engine stops.
 
 A failing action (the API rejects it) records the action's `on_failure` event, with the API
 error text put in place of `{error}` (or appended after `: `), and skips the rest of that plan,
-like a sync that returns an error. A key reconciled more than `max_syncs_per_instant` times at one
-instant is a livelock: the engine raises `EngineLivelock` naming the controller and the key.
+like a sync that returns an error. Like a controller's rate-limited work queue
+(`workqueue.DefaultControllerRateLimiter`: 5 ms doubling per failure, at most 1000 s), a key whose
+plan failed is synced again after its back-off even if nothing changes, and a sync that succeeds
+resets the back-off; so a permanent failure is retried at a slowing pace (its event's count
+grows) instead of spinning. The keys in back-off are kept in the store's meta table between
+transactions: the full resync at the start of a transaction leaves them alone until they are due
+(an object change still enqueues them at once, as an informer event would).
+A key reconciled more than `max_syncs_per_instant` times at one instant is a livelock: the
+engine raises `EngineLivelock` naming the controller and the key.
+
+`on_step(view, now)`, when set, is called at every fixed point (all queues empty at an instant)
+that follows a change to the cluster: an observer for tests that check invariants after every
+simulated step. It must not write.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
-from datetime import datetime
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from stsctl.backends.local.apiserver import ApiServer
 from stsctl.backends.local.events import EventRecorder
-from stsctl.backends.local.state import ClusterState
+from stsctl.backends.local.state import ClusterState, format_precise, parse_precise
 from stsctl.clock import format_time
 from stsctl.errors import StsctlError
 from stsctl.sim.actions import (
@@ -39,10 +53,21 @@ from stsctl.sim.actions import (
     Update,
     UpdateStatus,
 )
-from stsctl.sim.controller import Controller, Key
+from stsctl.sim.controller import ClusterView, Controller, Key
 
 Obj = dict[str, Any]
+StepObserver = Callable[[ClusterView, datetime], None]
 DEFAULT_MAX_SYNCS_PER_INSTANT = 1000
+# workqueue.DefaultControllerRateLimiter's per-item exponential back-off.
+FAILURE_BACKOFF_BASE = timedelta(milliseconds=5)
+FAILURE_BACKOFF_MAX = timedelta(seconds=1000)
+
+
+def failure_backoff(failures: int) -> timedelta:
+    """The wait before the retry that follows the `failures`-th failure in a row (1 → 5 ms)."""
+    if failures >= 20:  # 5 ms × 2^19 is already past the cap
+        return FAILURE_BACKOFF_MAX
+    return min(FAILURE_BACKOFF_BASE * (2 ** max(0, failures - 1)), FAILURE_BACKOFF_MAX)
 
 
 class EngineLivelock(StsctlError):
@@ -66,6 +91,7 @@ class Engine:
         events: EventRecorder,
         *,
         max_syncs_per_instant: int = DEFAULT_MAX_SYNCS_PER_INSTANT,
+        on_step: StepObserver | None = None,
     ) -> None:
         self.controllers = list(controllers)
         self.state = state
@@ -81,12 +107,51 @@ class Engine:
         self._wake_of: dict[tuple[int, Key], datetime] = {}
         self._seq = 0
         self._syncs: dict[tuple[int, Key], int] = {}
+        self._failures: dict[tuple[int, Key], int] = {}
         self.reconciles = 0
+        self.on_step = on_step
+        self._changed = False
+        self._load_requeues()
         state.listeners.append(self._on_change)
 
+    def attach(self, api: ApiServer, events: EventRecorder) -> None:
+        """Serve another transaction over the same working set (after `close`): queues, due
+        times and back-offs carry over, so no resync is needed."""
+        self.api = api
+        self.events = events
+        self.api.now = self.now
+        self._syncs.clear()  # the livelock guard counts syncs within one transaction
+        if self._on_change not in self.state.listeners:
+            self.state.listeners.append(self._on_change)
+
     def close(self) -> None:
+        """Detach from the state, leaving the keys in back-off in its meta for the next one."""
         if self._on_change in self.state.listeners:
             self.state.listeners.remove(self._on_change)
+        saved = []
+        for (index, key), failures in self._failures.items():
+            due = self._wake_of.get((index, key))
+            if due is not None:
+                name = self.controllers[index].name
+                saved.append([name, key[0], key[1], failures, format_precise(due)])
+        self.state.meta.requeues = json.dumps(saved, separators=(",", ":"))
+
+    def _load_requeues(self) -> None:
+        try:
+            saved = json.loads(self.state.meta.requeues or "[]")
+        except ValueError:
+            return
+        index_of = {c.name: i for i, c in enumerate(self.controllers)}
+        for entry in saved if isinstance(saved, list) else ():
+            try:
+                name, namespace, key_name, failures, due = entry
+                index = index_of[name]
+                when = parse_precise(due)
+            except (ValueError, KeyError, TypeError):
+                continue
+            key = (str(namespace), str(key_name))
+            self._failures[(index, key)] = int(failures)
+            self._set_wake(index, key, when)
 
     @property
     def now(self) -> datetime:
@@ -101,6 +166,7 @@ class Engine:
     # --- Queues --------------------------------------------------------------------------------
 
     def _on_change(self, change: str, obj: Obj) -> None:
+        self._changed = True
         watchers = self._watchers.get(obj.get("kind", ""))
         if not watchers:
             return
@@ -110,10 +176,15 @@ class Engine:
                 queue[key] = None
 
     def resync(self) -> None:
-        """Enqueue every key of every controller."""
+        """Enqueue every key of every controller (except keys waiting out a failure back-off)."""
+        now = self.now
         for index, controller in enumerate(self.controllers):
             queue = self._queues[index]
             for key in controller.all_keys(self.state):
+                if (index, key) in self._failures:
+                    due = self._wake_of.get((index, key))
+                    if due is not None and due > now:
+                        continue
                 queue[key] = None
 
     def enqueue(self, controller_index: int, key: Key) -> None:
@@ -166,6 +237,9 @@ class Engine:
         while True:
             index = next((i for i, q in enumerate(queues) if q), -1)
             if index < 0:
+                if self._changed and self.on_step is not None:
+                    self._changed = False
+                    self.on_step(self.state, self.now)
                 return
             queue = queues[index]
             key = next(iter(queue))
@@ -184,11 +258,18 @@ class Engine:
             )
         self.reconciles += 1
         plan = controller.reconcile(self.state, key, self.now)
-        self._set_wake(index, key, plan.wake_at)
-        self.apply(plan)
+        wake = plan.wake_at
+        if self.apply(plan):
+            self._failures.pop((index, key), None)
+        else:
+            failures = self._failures.get((index, key), 0) + 1
+            self._failures[(index, key)] = failures
+            retry = self.now + failure_backoff(failures)
+            wake = retry if wake is None else min(wake, retry)
+        self._set_wake(index, key, wake)
 
-    def apply(self, plan: Plan) -> None:
-        """Carry out a plan's actions in order; stop at the first failure."""
+    def apply(self, plan: Plan) -> bool:
+        """Carry out a plan's actions in order; stop at the first failure (then False)."""
         for action in plan.actions:
             if isinstance(action, RecordEvent):
                 self.events.record(action, self.now)
@@ -210,10 +291,11 @@ class Engine:
                         ),
                         self.now,
                     )
-                return
+                return False
             if done:
                 for event in getattr(action, "on_success", ()):
                     self.events.record(event, self.now)
+        return True
 
     def _perform(self, action: Action) -> bool:
         """Apply one action; False when it was skipped (a Delete whose uid no longer matches)."""

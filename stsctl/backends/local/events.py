@@ -21,6 +21,7 @@ from stsctl.sim.actions import RecordEvent
 
 Obj = dict[str, Any]
 EVENT_TTL = timedelta(hours=1)
+_LOOKUPS_BEFORE_BULK = 200
 
 _REFERENCE_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
 
@@ -62,6 +63,7 @@ class EventRecorder:
         self._by_key: dict[str, tuple[str, str]] = {}
         self._deleted: set[tuple[str, str]] = set()
         self._stored_keys: set[str] | None = None
+        self._lookups = 0
 
     def record(self, event: RecordEvent, now: datetime) -> Obj:
         ref = involved_reference(event.involved)
@@ -126,9 +128,12 @@ class EventRecorder:
         if key is not None:
             return self._pending[key][1]
         if self._stored_keys is None:
-            # One query for every stored key beats a lookup per event (most are new).
-            self._stored_keys = self.store.event_keys()
-        if agg_key not in self._stored_keys:
+            # A few events are looked up one by one (an indexed query each); a transaction that
+            # records many (a big scale-up) reads every stored key once instead.
+            self._lookups += 1
+            if self._lookups > _LOOKUPS_BEFORE_BULK:
+                self._stored_keys = self.store.event_keys()
+        if self._stored_keys is not None and agg_key not in self._stored_keys:
             return None
         found = self.store.find_event(agg_key)
         if found is None:
@@ -193,3 +198,4 @@ class EventRecorder:
         self._by_key.clear()
         self._deleted.clear()
         self._stored_keys = None
+        self._lookups = 0

@@ -5,13 +5,15 @@ transaction when nobody else has written since), reads and writes it here, and a
 back only the rows that changed. Objects held here are never mutated in place: every write stores
 a new dict, so readers (controllers, the change log) may keep references to what they saw.
 
-Indexes: by kind → namespace → name, by uid, and dependents by owner uid. `list` returns objects
-in name order (etcd's key order), namespace first when listing across namespaces.
+Indexes: by kind → namespace → name, by uid, dependents by owner uid, and pods by
+`spec.nodeName` (what a kubelet's field-selector watch gives it). `list` returns objects in name
+order (etcd's key order), namespace first when listing across namespaces.
 """
 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +27,16 @@ ChangeListener = Callable[[str, Obj], None]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _UID_NAMESPACE = uuid.UUID("6f1c8d1e-4c5b-5a51-9a8e-57a7c7e1d001")
+
+
+def _uuid5(name: str, _namespace: bytes = _UID_NAMESPACE.bytes) -> str:
+    """`str(uuid.uuid5(_UID_NAMESPACE, name))`, without building UUID objects (uids are made
+    for every object and event)."""
+    digest = bytearray(hashlib.sha1(_namespace + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def format_precise(when: datetime) -> str:
@@ -51,6 +63,9 @@ class Meta:
     txn_seq: int = 0
     changes_floor: int = 0
     event_nanos: int = 0
+    # Keys in failure back-off, as the engine left them: JSON
+    # [[controller, namespace, name, failures, retry time], ...] (see engine.py).
+    requeues: str = "[]"
 
     def to_rows(self) -> dict[str, str]:
         return {
@@ -65,6 +80,7 @@ class Meta:
             "txn_seq": str(self.txn_seq),
             "changes_floor": str(self.changes_floor),
             "event_nanos": str(self.event_nanos),
+            "requeues": self.requeues,
         }
 
     @classmethod
@@ -81,6 +97,7 @@ class Meta:
             txn_seq=int(rows["txn_seq"]),
             changes_floor=int(rows.get("changes_floor", "0")),
             event_nanos=int(rows.get("event_nanos", "0")),
+            requeues=rows.get("requeues", "[]"),
         )
 
 
@@ -92,6 +109,12 @@ def object_key(obj: Obj) -> ObjectKey:
 def _owner_uids(obj: Obj) -> tuple[str, ...]:
     refs = obj["metadata"].get("ownerReferences") or ()
     return tuple(r["uid"] for r in refs if isinstance(r, dict) and isinstance(r.get("uid"), str))
+
+
+def _node_name(pod: Obj) -> str:
+    spec = pod.get("spec")
+    node = spec.get("nodeName") if isinstance(spec, dict) else None
+    return node if isinstance(node, str) else ""
 
 
 @dataclass
@@ -111,6 +134,7 @@ class ClusterState:
         self._items: dict[str, dict[str, dict[str, Obj]]] = {}
         self._by_uid: dict[str, Obj] = {}
         self._dependents: dict[str, dict[ObjectKey, None]] = {}
+        self._pods_by_node: dict[str, dict[tuple[str, str], None]] = {}
         self._sorted: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
         self.dirty: dict[ObjectKey, Obj | None] = {}
         self.changes: list[Change] = []
@@ -127,7 +151,7 @@ class ClusterState:
 
     def new_uid(self) -> str:
         self.meta.uid_counter += 1
-        return str(uuid.uuid5(_UID_NAMESPACE, f"{self.meta.uid_seed}/{self.meta.uid_counter}"))
+        return _uuid5(f"{self.meta.uid_seed}/{self.meta.uid_counter}")
 
     # --- ClusterView ---------------------------------------------------------------------------
 
@@ -161,6 +185,14 @@ class ClusterState:
             return iter(())
         found = (self.get(*key) for key in builtins.list(keys))
         return (o for o in found if o is not None)
+
+    def pods_on_node(self, node: str) -> builtins.list[Obj]:
+        """The pods whose `spec.nodeName` is `node`, in namespace and name order."""
+        keys = self._pods_by_node.get(node)
+        if not keys:
+            return []
+        pods = self._items.get("Pod") or {}
+        return [pods[ns][name] for ns, name in sorted(keys)]
 
     def kinds(self) -> builtins.list[str]:
         return [k for k, by_ns in self._items.items() if any(by_ns.values())]
@@ -225,6 +257,8 @@ class ClusterState:
             deps = self._dependents.get(owner)
             if deps is not None:
                 deps.pop(key, None)
+        if kind == "Pod":
+            self._unindex_node(old, (key[1], name))
         self.dirty[key] = None
         rv = self.next_resource_version()
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
@@ -249,6 +283,12 @@ class ClusterState:
                 del self._by_uid[old_uid]
         if uid:
             self._by_uid[uid] = obj
+        if kind == "Pod":
+            if old is not None:
+                self._unindex_node(old, (ns, name))
+            node = _node_name(obj)
+            if node:
+                self._pods_by_node.setdefault(node, {})[(ns, name)] = None
         new_owners = _owner_uids(obj)
         old_owners = _owner_uids(old) if old is not None else ()
         if new_owners != old_owners:
@@ -259,6 +299,13 @@ class ClusterState:
                     deps.pop(key, None)
             for owner in new_owners:
                 self._dependents.setdefault(owner, {})[key] = None
+
+    def _unindex_node(self, pod: Obj, key: tuple[str, str]) -> None:
+        node = _node_name(pod)
+        if node:
+            keys = self._pods_by_node.get(node)
+            if keys is not None:
+                keys.pop(key, None)
 
     def log_change(self, change: str, obj: Obj) -> None:
         """Log a change to an object kept outside the working set (events)."""

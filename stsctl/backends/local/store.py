@@ -7,7 +7,8 @@ Tables:
 - `meta(key, value)`: the global resourceVersion counter (one monotonic counter for every object
   and event), the uid counter and seed, the clock (mode, speed, simulated time, the real-mode
   anchors), `txn_seq` (bumped by every committed write, so a process can tell whether its cached
-  working set is still current) and `changes_floor` (the newest change-log entry dropped).
+  working set is still current) and `changes_floor` (the resourceVersion up to which the change
+  log was dropped).
 - `objects(kind, namespace, name, uid, rv, body)`: every object except events, as JSON.
 - `events(seq, namespace, name, agg_key, last_time, rv, body)`: v1 Events in the order they
   happened (`seq`), with the aggregation key the recorder looks repeats up by.
@@ -77,8 +78,12 @@ def database_path(home: Path | None = None) -> Path:
     return (home or stsctl_home()) / DB_NAME
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON (objects are trees: no circular-reference check needed)."""
+    return _ENCODER.encode(obj)
 
 
 class StoreBusy(StsctlError):
@@ -268,15 +273,17 @@ class Store:
             )
 
     def trim_changes(self, keep: int = CHANGE_LOG_LIMIT) -> int | None:
-        """Keep the newest `keep` entries; the newest dropped rv, if any was dropped."""
-        row = self.conn.execute(
-            "SELECT rv FROM changes ORDER BY rv DESC LIMIT 1 OFFSET ?", (keep,)
-        ).fetchone()
-        if row is None:
+        """Drop the entries more than `keep` resourceVersions older than the newest one (so at
+        most `keep` remain), like etcd compacting by revision; the new floor when anything was
+        dropped. Both queries use the primary key: the cost does not grow with the log."""
+        row = self.conn.execute("SELECT max(rv) FROM changes").fetchone()
+        if row is None or row[0] is None:
             return None
-        floor = int(row[0])
-        self.conn.execute("DELETE FROM changes WHERE rv <= ?", (floor,))
-        return floor
+        floor = int(row[0]) - keep
+        if floor <= 0:
+            return None
+        dropped = self.conn.execute("DELETE FROM changes WHERE rv <= ?", (floor,)).rowcount
+        return floor if dropped > 0 else None
 
     def read_changes(
         self, after: int, kinds: Sequence[str], namespace: str | None, limit: int = 10_000

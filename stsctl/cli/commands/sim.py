@@ -77,6 +77,14 @@ def advance(
 @sim_app.command("reset")
 def reset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    nodes: Annotated[
+        int | None,
+        typer.Option(
+            "--nodes",
+            help="How many nodes the fresh cluster gets (1-250, 110 pods each; "
+            "default $STSCTL_NODES, else 3).",
+        ),
+    ] = None,
     backend: options.Backend = None,
     debug: options.Debug = False,
 ) -> None:
@@ -88,7 +96,7 @@ def reset(
             raise UsageError("refusing to reset the local cluster without a terminal; pass --yes")
         if not typer.confirm("Delete every object of the local cluster and start afresh?"):
             raise typer.Exit(1)
-    sim.reset(_backend(backend))
+    sim.reset(_backend(backend), nodes=nodes)
     _print("local cluster reset")
 
 

@@ -1,0 +1,234 @@
+"""How fast the local cluster simulates big StatefulSets: wall time, CPU time and peak memory.
+
+Cases (each in its own subprocess, on a fresh cluster of `--nodes` nodes, manual clock):
+
+* `parallel:N` — apply a headless Service and an N-replica Parallel StatefulSet (no storage)
+  in one transaction, then step from one due transition to the next (`advance_to_next_wake`,
+  what `stsctl wait` does) until every pod is Running and Ready;
+* `rolling:N` — the same set made Ready first (not timed), then an image change, stepped until
+  `updatedReplicas == replicas` and every pod is Ready again (maxUnavailable 1: one pod at a time,
+  highest ordinal first);
+* `cold:N` — a fresh process opening the N-pod cluster the `parallel:N` case left behind and
+  answering one `get statefulset` (loading the store and the controllers' full resync), as a
+  command-line invocation does.
+
+The peer is the 1,000-replica run: linear scaling makes the 5,000-replica run cost 5×.
+Targets (issue 3): 5,000 pods to Ready in under 2 s of wall time on 2 cores; 5,000 cost at most 6×
+what 1,000 cost. Peak memory is the child's maximum resident set size (`ru_maxrss`), printed with
+what the same process held before the case started.
+
+Usage: python benchmarks/sim_bench.py [--nodes 50] [--repeat 3] [--cases parallel:1000,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CASES = "parallel:1000,parallel:5000,rolling:1000,cold:5000"
+
+SERVICE: dict[str, Any] = {
+    "apiVersion": "v1",
+    "kind": "Service",
+    "metadata": {"name": "web"},
+    "spec": {
+        "clusterIP": "None",
+        "selector": {"app": "web"},
+        "ports": [{"name": "http", "port": 80}],
+    },
+}
+
+
+def statefulset(replicas: int) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "web"},
+        "spec": {
+            "serviceName": "web",
+            "replicas": replicas,
+            "podManagementPolicy": "Parallel",
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "nginx",
+                            "image": "registry.k8s.io/nginx-slim:0.24",
+                            "ports": [{"name": "http", "containerPort": 80}],
+                        }
+                    ]
+                },
+            },
+        },
+    }
+
+
+# --- the child: one case ------------------------------------------------------------------------
+
+
+def _rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _run_case(kind: str, replicas: int, nodes: int, home: Path) -> dict[str, Any]:
+    os.environ["STSCTL_CLOCK"] = "manual"
+    from stsctl.backends.local import LocalBackend
+
+    if kind == "cold":
+        before = _rss_kb()
+        wall, cpu = time.perf_counter(), time.process_time()
+        backend = LocalBackend(home)
+        status = backend.get("StatefulSet", "web")["status"]
+        result = {"steps": 1, "ready": status.get("readyReplicas", 0)}
+    else:
+        backend = LocalBackend(home, nodes=nodes)
+        backend.advance(0)  # bootstrap the cluster (not timed)
+
+        def ready() -> bool:
+            status = backend.get("StatefulSet", "web").get("status") or {}
+            return (
+                status.get("readyReplicas") == replicas
+                and status.get("updatedReplicas") == replicas
+            )
+
+        def step_until_ready() -> int:
+            steps = 0
+            while not ready():
+                backend.advance_to_next_wake(None)
+                steps += 1
+            return steps
+
+        if kind == "rolling":
+            with backend.batch():
+                backend.create(SERVICE)
+                backend.create(statefulset(replicas))
+            step_until_ready()
+        before = _rss_kb()
+        start_sim = backend.simulated_now()
+        wall, cpu = time.perf_counter(), time.process_time()
+        if kind == "parallel":
+            with backend.batch():
+                backend.create(SERVICE)
+                backend.create(statefulset(replicas))
+        else:
+            patch = {
+                "spec": {
+                    "template": {
+                        "spec": {
+                            "containers": [
+                                {"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.25"}
+                            ]
+                        }
+                    }
+                }
+            }
+            backend.patch("StatefulSet", "web", None, patch, "strategic")
+        steps = step_until_ready()
+        result = {
+            "steps": steps,
+            "sim_seconds": (backend.simulated_now() - start_sim).total_seconds(),
+        }
+    result.update(
+        wall=time.perf_counter() - wall,
+        cpu=time.process_time() - cpu,
+        rss_before_mb=before / 1024,
+        rss_peak_mb=_rss_kb() / 1024,
+    )
+    return result
+
+
+# --- the parent ---------------------------------------------------------------------------------
+
+
+def _child(case: str, nodes: int, home: Path) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), STSCTL_CLOCK="manual", STSCTL_HOME=str(home))
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", case, "--nodes", str(nodes), "--home", str(home)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+LABELS = {
+    "parallel": "Parallel scale-up, apply → all Ready",
+    "rolling": "rolling update, image change → all updated and Ready",
+    "cold": "cold start: open the cluster, get statefulset",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case; the best is kept")
+    parser.add_argument("--cases", default=DEFAULT_CASES)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, n = args.child.split(":")
+        print(json.dumps(_run_case(kind, int(n), args.nodes, Path(args.home))))
+        return
+
+    print(
+        f"sim_bench: local cluster of {args.nodes} nodes, manual clock; Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPUs; best of {args.repeat}"
+    )
+    print(
+        f"{'case':<56}{'pods':>6}{'steps':>7}{'sim s':>8}{'wall s':>9}{'cpu s':>8}"
+        f"{'RSS MB':>9}{'+MB':>7}"
+    )
+    results: dict[str, dict[str, Any]] = {}
+    homes: dict[int, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
+        for case in args.cases.split(","):
+            kind, n = case.split(":")
+            runs = []
+            for attempt in range(args.repeat):
+                if kind == "cold":
+                    home = homes.get(int(n))
+                    if home is None:
+                        home = Path(tmp) / f"cold-{n}"
+                        _child(f"parallel:{n}", args.nodes, home)
+                        homes[int(n)] = home
+                else:
+                    home = Path(tmp) / f"{kind}-{n}-{attempt}"
+                    if kind == "parallel":
+                        homes[int(n)] = home
+                runs.append(_child(case, args.nodes, home))
+            best = min(runs, key=lambda r: r["wall"])
+            results[case] = best
+            sim = f"{best['sim_seconds']:.0f}" if "sim_seconds" in best else "-"
+            print(
+                f"{LABELS[kind]:<56}{int(n):>6}{best['steps']:>7}{sim:>8}{best['wall']:>9.2f}"
+                f"{best['cpu']:>8.2f}{best['rss_peak_mb']:>9.0f}"
+                f"{best['rss_peak_mb'] - best['rss_before_mb']:>7.0f}",
+                flush=True,
+            )
+    small, big = results.get("parallel:1000"), results.get("parallel:5000")
+    if small and big:
+        ratio = big["wall"] / small["wall"]
+        print(
+            f"5,000 / 1,000 pods: {ratio:.1f}x wall, {big['cpu'] / small['cpu']:.1f}x cpu "
+            "(linear = 5x; target <= 6x)"
+        )
+        print(f"5,000 pods to Ready: {big['wall']:.2f} s wall (target < 2 s)")
+
+
+if __name__ == "__main__":
+    main()
