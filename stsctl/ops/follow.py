@@ -22,9 +22,11 @@ from typing import Any
 from stsctl.backends.base import Backend, WatchEvent
 from stsctl.core.identity import (
     desired_replicas,
+    is_member,
     ordinal_range,
     parent_and_ordinal,
 )
+from stsctl.core.podstate import is_terminating
 from stsctl.core.rollout import pods_of, rollout_progress
 from stsctl.core.selectors import EVERYTHING, Selector, label_selector_as_selector
 from stsctl.errors import ApiError, NotFoundError, StsctlError, WaitTimeout
@@ -105,7 +107,8 @@ def condemned_pods(sts: Mapping[str, Any], pods: Iterable[Obj]) -> list[Obj]:
 
 
 def scaled(snapshot: Snapshot, replicas: int) -> bool:
-    """The set has `replicas` pods, all Ready, and none left beyond them: the controller has
+    """The set has `replicas` pods, all Ready, none terminating (a terminating pod still counts
+    as Ready in the status, but it is going away) and none left beyond them: the controller has
     observed the spec and `status.readyReplicas == replicas == status.replicas`."""
     sts = snapshot.sts
     if sts is None or not _observed(sts):
@@ -115,6 +118,7 @@ def scaled(snapshot: Snapshot, replicas: int) -> bool:
         int(status.get("readyReplicas") or 0) == replicas
         and int(status.get("replicas") or 0) == replicas
         and not condemned_pods(sts, snapshot.pods)
+        and not any(is_terminating(p) and is_member(sts, p) for p in snapshot.pods)
     )
 
 
