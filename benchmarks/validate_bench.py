@@ -31,7 +31,10 @@ STATEFULSET: dict[str, Any] = {
                         "image": "registry.k8s.io/nginx-slim:0.24",
                         "ports": [{"name": "web", "containerPort": 80}],
                         "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}},
-                        "readinessProbe": {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 5},
+                        "readinessProbe": {
+                            "httpGet": {"path": "/", "port": 80},
+                            "periodSeconds": 5,
+                        },
                         "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}],
                     }
                 ]
@@ -52,7 +55,11 @@ SERVICE: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "Service",
     "metadata": {"name": "web", "labels": {"app": "web"}},
-    "spec": {"clusterIP": "None", "selector": {"app": "web"}, "ports": [{"name": "web", "port": 80}]},
+    "spec": {
+        "clusterIP": "None",
+        "selector": {"app": "web"},
+        "ports": [{"name": "web", "port": 80}],
+    },
 }
 
 
@@ -149,7 +156,9 @@ def main() -> None:
     ours = [run_stsctl(text) for _ in range(args.repeat)]
     ours_time = statistics.median(t for t, _ in ours)
     ours_flagged = ours[0][1]
-    print(f"stsctl validate:      {ours_time:8.3f} s  (median of {args.repeat}; load + every check)")
+    print(
+        f"stsctl validate:      {ours_time:8.3f} s  (median of {args.repeat}; load + every check)"
+    )
 
     try:
         theirs_time, theirs_flagged = run_kubernetes_validate(text, args.kubernetes_version)
@@ -161,12 +170,16 @@ def main() -> None:
 
     missed_by_us = sorted(set(broken) - ours_flagged)
     missed_by_them = sorted(set(broken) - theirs_flagged)
-    print(f"broken documents caught: stsctl {len(set(broken) & ours_flagged)}/{len(broken)}, "
-          f"kubernetes-validate {len(set(broken) & theirs_flagged)}/{len(broken)}")
+    print(
+        f"broken documents caught: stsctl {len(set(broken) & ours_flagged)}/{len(broken)}, "
+        f"kubernetes-validate {len(set(broken) & theirs_flagged)}/{len(broken)}"
+    )
     for label in sorted(set(broken.values())):
         idx = [i for i, b in broken.items() if b == label]
-        print(f"  {label:24s} stsctl {sum(i in ours_flagged for i in idx)}/{len(idx)}"
-              f"  kubernetes-validate {sum(i in theirs_flagged for i in idx)}/{len(idx)}")
+        print(
+            f"  {label:24s} stsctl {sum(i in ours_flagged for i in idx)}/{len(idx)}"
+            f"  kubernetes-validate {sum(i in theirs_flagged for i in idx)}/{len(idx)}"
+        )
     if missed_by_us:
         print(f"stsctl missed documents {missed_by_us[:10]}")
     if missed_by_them:

@@ -38,7 +38,7 @@ _stsctl_completion() {
         "sim node") words="down up --help" ;;
         "sim node down") words="--backend --debug --help" ;;
         "sim node up") words="--backend --debug --help" ;;
-        "sim reset") words="--backend --debug --help --yes -y" ;;
+        "sim reset") words="--backend --debug --help --nodes --yes -y" ;;
         "sim status") words="--backend --debug --help" ;;
         "start") words="--all --backend --context --debug --help --kubeconfig --namespace --no-watch --selector --timeout --watch -l -n -w" ;;
         "stop") words="--all --backend --context --debug --help --kubeconfig --namespace --no-watch --selector --timeout --watch -l -n -w" ;;

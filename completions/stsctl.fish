@@ -270,6 +270,7 @@ complete -c stsctl -n '__fish_seen_subcommand_from up' -l help
 complete -c stsctl -n '__fish_seen_subcommand_from reset' -l backend
 complete -c stsctl -n '__fish_seen_subcommand_from reset' -l debug
 complete -c stsctl -n '__fish_seen_subcommand_from reset' -l help
+complete -c stsctl -n '__fish_seen_subcommand_from reset' -l nodes
 complete -c stsctl -n '__fish_seen_subcommand_from reset' -l yes
 complete -c stsctl -n '__fish_seen_subcommand_from reset' -s y
 complete -c stsctl -n '__fish_seen_subcommand_from status' -l backend

@@ -190,11 +190,15 @@ class InvalidError(ApiError):
     def of(cls, kind: str, group: str, name: str, causes: Sequence[StatusCause]) -> InvalidError:
         causes = list(causes)
         if len(causes) == 1:
-            body = f"{causes[0].field}: {causes[0].message}" if causes[0].field else causes[0].message
+            body = (
+                f"{causes[0].field}: {causes[0].message}" if causes[0].field else causes[0].message
+            )
         else:
-            body = "[" + ", ".join(
-                f"{c.field}: {c.message}" if c.field else c.message for c in causes
-            ) + "]"
+            body = (
+                "["
+                + ", ".join(f"{c.field}: {c.message}" if c.field else c.message for c in causes)
+                + "]"
+            )
         return cls(
             message=f'{kind} "{name}" is invalid: {body}',
             code=422,
@@ -210,7 +214,9 @@ class InvalidError(ApiError):
         if len(self.causes) > 1:
             head = self.message.split(" is invalid: ", 1)[0]
             lines = [f"The {head} is invalid: "]
-            lines += [f"* {c.field}: {c.message}" if c.field else f"* {c.message}" for c in self.causes]
+            lines += [
+                f"* {c.field}: {c.message}" if c.field else f"* {c.message}" for c in self.causes
+            ]
             return "\n".join(lines)
         return f"The {self.message}"
 

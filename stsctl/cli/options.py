@@ -18,21 +18,32 @@ Namespace = Annotated[
 ]
 AllNamespaces = Annotated[
     bool,
-    typer.Option("-A", "--all-namespaces", help="List across all namespaces.", rich_help_panel=GLOBAL),
+    typer.Option(
+        "-A", "--all-namespaces", help="List across all namespaces.", rich_help_panel=GLOBAL
+    ),
 ]
 Selector = Annotated[
     str | None,
     typer.Option(
-        "-l", "--selector", help="Label selector (key=value,key!=value,key in (a,b)).", rich_help_panel=GLOBAL
+        "-l",
+        "--selector",
+        help="Label selector (key=value,key!=value,key in (a,b)).",
+        rich_help_panel=GLOBAL,
     ),
 ]
 Context = Annotated[
     str | None,
-    typer.Option("--context", help="Kubeconfig context (implies --backend kube).", rich_help_panel=GLOBAL),
+    typer.Option(
+        "--context", help="Kubeconfig context (implies --backend kube).", rich_help_panel=GLOBAL
+    ),
 ]
 Kubeconfig = Annotated[
     str | None,
-    typer.Option("--kubeconfig", help="Path to a kubeconfig file (implies --backend kube).", rich_help_panel=GLOBAL),
+    typer.Option(
+        "--kubeconfig",
+        help="Path to a kubeconfig file (implies --backend kube).",
+        rich_help_panel=GLOBAL,
+    ),
 ]
 Backend = Annotated[
     str | None,
@@ -45,7 +56,9 @@ Backend = Annotated[
 ]
 Debug = Annotated[
     bool,
-    typer.Option("--debug", help="Show internal details and tracebacks of failures.", rich_help_panel=GLOBAL),
+    typer.Option(
+        "--debug", help="Show internal details and tracebacks of failures.", rich_help_panel=GLOBAL
+    ),
 ]
 Filenames = Annotated[
     list[str] | None,

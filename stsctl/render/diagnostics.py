@@ -31,12 +31,21 @@ def render_report(
         by_file.setdefault(d.file, []).append(d)
     for file, found in by_file.items():
         if not found:
-            console.print(Text.assemble((file, "bold"), ": ", ("ok", "green"), f" ({_plural(objects[file], 'object')})"))
+            console.print(
+                Text.assemble(
+                    (file, "bold"), ": ", ("ok", "green"), f" ({_plural(objects[file], 'object')})"
+                )
+            )
             continue
         errors = sum(1 for d in found if d.is_error)
         warnings = len(found) - errors
         counts = ", ".join(
-            p for p in (_plural(errors, "error") if errors else "", _plural(warnings, "warning") if warnings else "") if p
+            p
+            for p in (
+                _plural(errors, "error") if errors else "",
+                _plural(warnings, "warning") if warnings else "",
+            )
+            if p
         )
         console.print(Text.assemble((file, "bold"), f": {counts}"))
         for d in found:

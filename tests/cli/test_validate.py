@@ -20,9 +20,7 @@ EXPECT = re.compile(r"^#\s*expect:\s*(\d+):(\d+):\s*(.+?)\s*$", re.MULTILINE)
 
 def corpus() -> list[Path]:
     return sorted(
-        p
-        for p in INVALID.iterdir()
-        if p.is_file() and p.suffix not in (".expect", ".py", ".md")
+        p for p in INVALID.iterdir() if p.is_file() and p.suffix not in (".expect", ".py", ".md")
     )
 
 
@@ -156,6 +154,7 @@ def test_yaml_1_1_surprises_are_explained_with_the_text_as_written(cli, tmp_path
         f"{manifest}:6:14: metadata.labels.enabled: expected string, got boolean true (YAML reads "
         'unquoted yes/no/on/off/true/false as booleans; quote it: "on")'
     ) in result.out
-    assert f'{manifest}:8:12: data.version: expected string, got number 1.10 (quote it: "1.10")' in (
-        result.out
+    assert (
+        f'{manifest}:8:12: data.version: expected string, got number 1.10 (quote it: "1.10")'
+        in (result.out)
     )

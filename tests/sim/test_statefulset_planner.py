@@ -7,6 +7,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from stsctl.clock import format_time
+from stsctl.sim.actions import Create, Delete, RecordEvent, Update, UpdateStatus
+from stsctl.sim.statefulset import (
+    StatefulSetController,
+    max_unavailable,
+    new_claims,
+    new_stateful_pod,
+    plan_statefulset,
+)
 from tests.sim.builders import (
     T0,
     MiniCluster,
@@ -21,16 +31,6 @@ from tests.sim.builders import (
     revision_of,
     status_of,
     with_image,
-)
-
-from stsctl.clock import format_time
-from stsctl.sim.actions import Create, Delete, RecordEvent, Update, UpdateStatus
-from stsctl.sim.statefulset import (
-    StatefulSetController,
-    max_unavailable,
-    new_claims,
-    new_stateful_pod,
-    plan_statefulset,
 )
 
 

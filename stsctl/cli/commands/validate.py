@@ -19,9 +19,7 @@ def validate(
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Output format: json (default: text).")
     ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 on warnings too.")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     debug: options.Debug = False,
 ) -> None:
     """Validate manifests: YAML, schema (strict fields), API-server rules and cross-object checks.
@@ -34,7 +32,9 @@ def validate(
     from stsctl.render.console import out
 
     if not filename:
-        raise UsageError("must specify one of -f and -k", hint="Example: stsctl validate -f manifests/")
+        raise UsageError(
+            "must specify one of -f and -k", hint="Example: stsctl validate -f manifests/"
+        )
     if output not in (None, "json"):
         raise UsageError(f'output format "{output}" not supported for validate (use json)')
     report = validate_paths(filename, recursive=recursive, stdin=sys.stdin)

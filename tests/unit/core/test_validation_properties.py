@@ -28,8 +28,9 @@ json_values = st.recursive(
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -75,7 +76,10 @@ def _check(text: str) -> list[Diagnostic]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_manifests())
 def test_mutated_manifests_give_diagnostics_never_exceptions(obj: dict[str, Any]) -> None:
-    for found in (_check(yaml.safe_dump(obj)), _check(yaml.safe_dump(obj, default_flow_style=True))):
+    for found in (
+        _check(yaml.safe_dump(obj)),
+        _check(yaml.safe_dump(obj, default_flow_style=True)),
+    ):
         assert all(isinstance(d, Diagnostic) and d.line >= 1 and d.column >= 1 for d in found)
 
 
