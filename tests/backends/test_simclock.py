@@ -78,9 +78,11 @@ def test_a_new_cluster_runs_in_real_mode_by_default(
     wall = FakeWall()
     cluster = LocalBackend(tmp_path, controllers=list, wall=wall, real_sleep=wall.sleep)
     assert cluster.clock_mode() == ("real", 1.0)
-    assert cluster.simulated_now() == T0
+    # A real-clock cluster starts at the wall-clock time, so clients' ages are right.
+    start = datetime.fromtimestamp(1000, UTC)
+    assert cluster.simulated_now() == start
     wall.now += 90
-    assert cluster.clock().now() == T0 + timedelta(seconds=90)
+    assert cluster.clock().now() == start + timedelta(seconds=90)
     cluster.clock().sleep(3)
     assert wall.slept == [3]
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,11 +172,16 @@ class LocalBackend:
         mode = os.environ.get("STSCTL_CLOCK", "real").strip().lower() or "real"
         if mode not in simclock.MODES:
             raise StsctlError(f'STSCTL_CLOCK must be "manual" or "real", not "{mode}"')
-        meta = Meta(clock_mode=mode, anchor_wall=self._wall(), sim_time=EPOCH, anchor_sim=EPOCH)
+        wall = self._wall()
+        # A real-clock cluster starts now, so that ages computed by clients against the wall
+        # clock (kubectl over `stsctl serve`) are right; a manual one starts at a fixed epoch,
+        # so that what it prints is reproducible.
+        start = EPOCH if mode == "manual" else datetime.fromtimestamp(int(wall), UTC)
+        meta = Meta(clock_mode=mode, anchor_wall=wall, sim_time=start, anchor_sim=start)
         state = ClusterState(meta)
-        api = ApiServer(state, EventRecorder(store, state), EPOCH)
+        api = ApiServer(state, EventRecorder(store, state), start)
         nodes = self._nodes if self._nodes is not None else node_count_from_env(os.environ)
-        for obj in initial_objects(EPOCH, nodes):
+        for obj in initial_objects(start, nodes):
             api.create(obj, internal=True)
         state.forget_changes()  # the history of a fresh cluster starts after its bootstrap
         return state
