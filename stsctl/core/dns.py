@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from stsctl.core.identity import desired_replicas, parent_and_ordinal, start_ordinal
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
 from stsctl.core.podstate import is_ready, is_terminating, phase
 from stsctl.core.selectors import matches
 from stsctl.errors import UsageError
@@ -91,14 +93,6 @@ class Answer:
 
 
 # --- readers -----------------------------------------------------------------------------------
-
-
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("metadata") or {}
-
-
-def _spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("spec") or {}
 
 
 def _name(obj: Mapping[str, Any]) -> str:

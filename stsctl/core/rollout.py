@@ -32,6 +32,9 @@ from stsctl.core.identity import (
     parent_and_ordinal,
     start_ordinal,
 )
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
+from stsctl.core.objects import status as _status
 from stsctl.core.podstate import is_running_and_ready, is_terminating, pod_revision
 from stsctl.core.revisions import revision_data, revision_template, sort_revisions
 from stsctl.core.status import compute_replica_status
@@ -47,18 +50,6 @@ ON_DELETE = "OnDelete"
 
 
 # --- small readers ---------------------------------------------------------------------------
-
-
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("metadata") or {}
-
-
-def _spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("spec") or {}
-
-
-def _status(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("status") or {}
 
 
 def _name(obj: Mapping[str, Any]) -> str:

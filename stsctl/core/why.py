@@ -30,6 +30,8 @@ from stsctl.core.identity import (
     pod_name,
     start_ordinal,
 )
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
 from stsctl.core.podstate import (
     available_at,
     condition,
@@ -166,16 +168,8 @@ class Reason:
 # --- small readers ---------------------------------------------------------------------------
 
 
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("metadata") or {}
-
-
 def _name(obj: Mapping[str, Any]) -> str:
     return str(_meta(obj).get("name") or "")
-
-
-def _spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("spec") or {}
 
 
 def _annotations(obj: Mapping[str, Any]) -> Mapping[str, Any]:

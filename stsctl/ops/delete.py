@@ -21,6 +21,7 @@ from typing import IO, Any
 from stsctl.backends.base import Backend, Propagation
 from stsctl.core import manifests
 from stsctl.core.identity import parent_and_ordinal
+from stsctl.core.objects import meta as _meta
 from stsctl.core.resources import APPLY_ORDER, ResourceKind, by_kind, lookup
 from stsctl.core.selectors import format_selector, label_selector_as_selector
 from stsctl.errors import (
@@ -170,11 +171,6 @@ def _kind(word: str) -> ResourceKind:
 
 def _with_kind(obj: Obj, kind: ResourceKind) -> Obj:
     return obj if "kind" in obj else {"apiVersion": kind.api_version, "kind": kind.kind, **obj}
-
-
-def _meta(obj: Obj) -> dict[str, Any]:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, dict) else {}
 
 
 def _check_request(request: DeleteRequest) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from stsctl.backends.base import Backend
 from stsctl.core.identity import parent_and_ordinal
+from stsctl.core.objects import meta as _meta
 from stsctl.core.resources import ResourceKind, by_kind
 from stsctl.core.selectors import label_selector_as_selector
 from stsctl.errors import ApiError, NotFoundError
@@ -52,11 +53,6 @@ def _with_kind(rk: ResourceKind, obj: Obj) -> Obj:
     if obj.get("kind") and obj.get("apiVersion"):
         return obj
     return {"apiVersion": rk.api_version, "kind": rk.kind, **obj}
-
-
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, Mapping) else {}
 
 
 def _name(obj: Mapping[str, Any]) -> str:

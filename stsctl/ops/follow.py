@@ -26,6 +26,7 @@ from stsctl.core.identity import (
     ordinal_range,
     parent_and_ordinal,
 )
+from stsctl.core.objects import meta as _meta
 from stsctl.core.podstate import is_terminating
 from stsctl.core.rollout import pods_of, rollout_progress
 from stsctl.core.selectors import EVERYTHING, Selector, label_selector_as_selector
@@ -129,10 +130,6 @@ def ready(snapshot: Snapshot) -> bool:
 
 
 # --- the cache ---------------------------------------------------------------------------------
-
-
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    return obj.get("metadata") or {}
 
 
 def _name(obj: Mapping[str, Any]) -> str:

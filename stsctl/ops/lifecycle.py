@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from stsctl.backends.base import Backend
 from stsctl.core.identity import desired_replicas
+from stsctl.core.objects import meta as _meta
 from stsctl.core.rollout import restart_patch
 from stsctl.errors import ApiError, ConflictError, StsctlError, UsageError
 from stsctl.ops import follow
@@ -51,11 +52,6 @@ class Outcome:
 class LifecycleReport:
     outcomes: list[Outcome] = field(default_factory=list)
     errors: list[StsctlError] = field(default_factory=list)
-
-
-def _meta(obj: Obj) -> dict[str, Any]:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, dict) else {}
 
 
 def recorded_replicas(sts: Obj) -> int | None:

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from stsctl.core.identity import REVISION_LABEL, ordinal_of, pod_dns_name
+from stsctl.core.objects import meta as _meta
 from stsctl.core.quantity import format_quantity, parse_quantity
 from stsctl.render.age import parse_timestamp, rfc1123z, since
 from stsctl.render.outputs import go_sprint
@@ -80,10 +81,6 @@ def _int(value: Any) -> int:
         return int(value or 0)
     except (TypeError, ValueError):
         return 0
-
-
-def _meta(obj: Obj) -> dict[str, Any]:
-    return _dict(obj.get("metadata"))
 
 
 def _name(obj: Obj) -> str:

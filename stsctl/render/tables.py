@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from stsctl.core import resources
+from stsctl.core.objects import meta as _meta
 from stsctl.core.quantity import canonical_quantity
 from stsctl.render.age import age, parse_timestamp, since
 
@@ -170,10 +171,6 @@ def _str(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _meta(obj: Obj) -> dict[str, Any]:
-    return _dict(obj.get("metadata"))
 
 
 def _name(obj: Obj) -> str:

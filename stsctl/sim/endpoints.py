@@ -35,6 +35,8 @@ from typing import Any
 
 from stsctl.clock import format_time, parse_time
 from stsctl.core.defaults import copy_json
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
 from stsctl.sim.actions import Action, Create, Delete, Plan, Update
 from stsctl.sim.controller import ClusterView, Key
 from stsctl.sim.kubelet import condition_true, get_condition
@@ -50,16 +52,6 @@ ANN_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 _RESERVED_LABELS = (LABEL_SERVICE_NAME, LABEL_MANAGED_BY, LABEL_HEADLESS)
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # apimachinery's rand.String alphabet
 MAX_ENDPOINTS_PER_SLICE = 100  # kube-controller-manager --max-endpoints-per-slice
-
-
-def _meta(obj: Obj) -> Obj:
-    m = obj.get("metadata")
-    return m if isinstance(m, dict) else {}
-
-
-def _spec(obj: Obj) -> Obj:
-    s = obj.get("spec")
-    return s if isinstance(s, dict) else {}
 
 
 def slice_name(service: Obj, index: int = 0) -> str:

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from stsctl.core.defaults import copy_json
+from stsctl.core.objects import meta as _meta
 from stsctl.core.resources import KINDS
 from stsctl.sim.actions import Action, Delete, Plan, RemoveFinalizer, Update
 from stsctl.sim.controller import ClusterView, Key
@@ -33,11 +34,6 @@ FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 
 GC_KINDS: tuple[str, ...] = tuple(k.kind for k in KINDS if k.kind != "Event")
-
-
-def _meta(obj: Obj) -> Obj:
-    m = obj.get("metadata")
-    return m if isinstance(m, dict) else {}
 
 
 def _refs(obj: Obj) -> list[Obj]:

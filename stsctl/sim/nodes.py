@@ -29,6 +29,8 @@ from typing import Any
 
 from stsctl.clock import format_time, parse_time
 from stsctl.core.defaults import copy_json
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
 from stsctl.sim import timings
 from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, Update, UpdateStatus
 from stsctl.sim.controller import ClusterView, Key, pods_on_node
@@ -52,16 +54,6 @@ UNREACHABLE = "node.kubernetes.io/unreachable"
 NOT_READY = "node.kubernetes.io/not-ready"
 _CONTROLLER_TAINTS = (UNREACHABLE, NOT_READY)
 STOPPED_POSTING = "Kubelet stopped posting node status."
-
-
-def _meta(obj: Obj) -> Obj:
-    m = obj.get("metadata")
-    return m if isinstance(m, dict) else {}
-
-
-def _spec(obj: Obj) -> Obj:
-    s = obj.get("spec")
-    return s if isinstance(s, dict) else {}
 
 
 def _node_ref(node: Obj) -> Obj:

@@ -35,6 +35,8 @@ from typing import Any
 
 from stsctl.clock import parse_time
 from stsctl.core.defaults import copy_json
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
 from stsctl.sim import timings
 from stsctl.sim.actions import Action, Plan, RecordEvent, Update, UpdateStatus
 from stsctl.sim.controller import ClusterView, Key
@@ -75,16 +77,6 @@ NOT_HELPFUL = "Preemption is not helpful for scheduling"
 # PostFilter plugins (DynamicResources, then DefaultPreemption) for a pod every node rejects
 # as UnschedulableAndUnresolvable.
 NO_CLAIMS_TO_DEALLOCATE = "no new claims to deallocate"
-
-
-def _meta(obj: Obj) -> Obj:
-    m = obj.get("metadata")
-    return m if isinstance(m, dict) else {}
-
-
-def _spec(obj: Obj) -> Obj:
-    s = obj.get("spec")
-    return s if isinstance(s, dict) else {}
 
 
 def _name(obj: Obj) -> str:

@@ -38,6 +38,9 @@ from typing import Any
 from stsctl.clock import format_time, parse_time
 from stsctl.core.defaults import copy_json, is_default_storage_class
 from stsctl.core.names import is_dns1123_subdomain
+from stsctl.core.objects import meta as _meta
+from stsctl.core.objects import spec as _spec
+from stsctl.core.objects import status as _status
 from stsctl.core.quantity import parse_quantity
 from stsctl.sim import timings
 from stsctl.sim.actions import (
@@ -76,21 +79,6 @@ _PROVISIONER_START_MS = 1767225600000
 
 
 # --- Object helpers -------------------------------------------------------------------------
-
-
-def _meta(obj: Obj) -> Obj:
-    m = obj.get("metadata")
-    return m if isinstance(m, dict) else {}
-
-
-def _spec(obj: Obj) -> Obj:
-    s = obj.get("spec")
-    return s if isinstance(s, dict) else {}
-
-
-def _status(obj: Obj) -> Obj:
-    s = obj.get("status")
-    return s if isinstance(s, dict) else {}
 
 
 def _annotations(obj: Obj) -> dict[str, str]:
