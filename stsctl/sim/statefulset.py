@@ -1011,6 +1011,11 @@ def plan_statefulset(
         sts, sorted_revisions, ns_revisions, collision_count
     )
     if revision_action is not None:
+        if deleting and isinstance(revision_action, Create):
+            # The garbage collector is deleting this set's revisions (foreground deletion); the
+            # real controller would create one again on every rate-limited retry until the set
+            # is gone. Recreating it here would fight the collector at one simulated instant.
+            return plan
         plan.add(revision_action)
     current_revision = next(
         (r for r in sorted_revisions if _name(r) == status.get("currentRevision")), update_revision

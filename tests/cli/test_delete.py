@@ -310,3 +310,15 @@ def test_cluster_scoped_objects_with_a_namespace_get_kubectls_warning(cli: Any, 
     assert result.err == (
         "warning: deleting cluster-scoped resources, not scoped to the provided namespace\n"
     )
+
+
+def test_foreground_deletion_removes_the_pods_before_the_statefulset(cli) -> None:
+    """Regression: the controller used to recreate the revisions the garbage collector was
+    deleting, and the simulation never settled."""
+    assert cli("apply", "-f", "manifests/web.yaml").code == 0
+    cli("sim", "advance", "30s")
+    result = cli("delete", "sts", "web", "--cascade=foreground", "--yes")
+    assert result.code == 0, result.output
+    assert result.out.splitlines()[0] == 'statefulset.apps "web" deleted'
+    assert cli("get", "pods").err == "No resources found in default namespace.\n"
+    assert cli("get", "controllerrevisions").err == "No resources found in default namespace.\n"
