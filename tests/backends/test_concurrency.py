@@ -8,6 +8,7 @@ least every row's, and a multi-object write is there entirely or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -15,7 +16,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import subprocess_env
@@ -146,7 +146,9 @@ def test_killing_writers_at_random_moments_leaves_a_consistent_store(tmp_path: P
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        time.sleep(rng.uniform(0.05, 0.4))
+        # Let the writer run for a random moment (it never exits by itself), then kill it.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            writer.wait(timeout=rng.uniform(0.05, 0.4))
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait()
         if (home / "cluster.db").exists():
