@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import yaml
 
-from stsctl.core.resources import by_kind
-from stsctl.render.age import age
+from stsctl.render.outputs import format_names
 
 Obj = dict[str, Any]
 
@@ -77,34 +75,11 @@ def format_yaml(value: Obj, *, show_managed_fields: bool = False) -> str:
     )
 
 
-def format_name(obj: Obj) -> str:
-    """`statefulset.apps/web`, `service/nginx`."""
-    kind = str(obj.get("kind", ""))
-    rk = by_kind(kind)
-    prefix = rk.name_prefix if rk is not None else kind.lower()
-    return f"{prefix}/{obj.get('metadata', {}).get('name', '')}"
-
-
 def format_objects(items: Sequence[Obj], output: str, *, single: bool = False) -> str:
     """Objects in `output` format (json, yaml, name); `single` prints one object bare."""
     if output == "name":
-        return "\n".join(format_name(o) for o in items)
+        return format_names(items).rstrip("\n")
     value = items[0] if single and len(items) == 1 else as_list(items)
     if output == "json":
         return format_json(value)
     return format_yaml(value).rstrip("\n")
-
-
-def format_basic_table(items: Sequence[Obj], now: datetime, *, with_namespace: bool = False) -> str:
-    """The plain `NAME AGE` table (NAMESPACE first with -A), kubectl's spacing."""
-    header = (["NAMESPACE"] if with_namespace else []) + ["NAME", "AGE"]
-    rows = [header]
-    for obj in items:
-        meta = obj.get("metadata", {})
-        cells = [str(meta.get("namespace", ""))] if with_namespace else []
-        rows.append([*cells, str(meta.get("name", "")), age(meta.get("creationTimestamp"), now)])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    return "\n".join(
-        "   ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
