@@ -199,8 +199,11 @@ class InvalidError(ApiError):
                 + ", ".join(f"{c.field}: {c.message}" if c.field else c.message for c in causes)
                 + "]"
             )
+        # The server names the kind with its group (`StatefulSet.apps "web" is invalid`);
+        # kubectl's rendering drops the group again (see `render`).
+        qualified = f"{kind}.{group}" if group else kind
         return cls(
-            message=f'{kind} "{name}" is invalid: {body}',
+            message=f'{qualified} "{name}" is invalid: {body}',
             code=422,
             reason="Invalid",
             kind=kind,
@@ -211,14 +214,19 @@ class InvalidError(ApiError):
 
     def render(self) -> str:
         # kubectl prints 422s without the "Error from server" prefix: `The StatefulSet "web" is invalid: ...`
+        head, _, body = self.message.partition(" is invalid: ")
+        if self.kind:
+            # `details.kind` is the bare kind: kubectl prints `The StatefulSet "web" is invalid`.
+            head = f'{self.kind} "{self.name}"'
         if len(self.causes) > 1:
-            head = self.message.split(" is invalid: ", 1)[0]
             lines = [f"The {head} is invalid: "]
             lines += [
                 f"* {c.field}: {c.message}" if c.field else f"* {c.message}" for c in self.causes
             ]
             return "\n".join(lines)
-        return f"The {self.message}"
+        if not body:
+            return f"The {self.message}"
+        return f"The {head} is invalid: {body}"
 
 
 class ForbiddenError(ApiError):

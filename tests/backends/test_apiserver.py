@@ -142,6 +142,10 @@ def test_invalid_objects_are_rejected_with_the_field_errors(cluster: LocalBacken
     assert e.value.render() == (
         'The StatefulSet "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'
     )
+    # The server's own message names the kind with its group; only kubectl's rendering drops it.
+    assert e.value.message == (
+        'StatefulSet.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'
+    )
     assert e.value.code == 422
     assert [(c.field, c.reason) for c in e.value.causes] == [("spec.replicas", "FieldValueInvalid")]
 

@@ -179,8 +179,8 @@ def error_from_status(
         return ConflictError(**fields, hint=APPLY_CONFLICT_HINT if applying else None)
     if code == 422:
         if (kind or name) and causes:
-            # kubectl prints `The <details.kind> "<details.name>" is invalid: ...` from the
-            # details, not the server's message (which says `StatefulSet.apps`).
+            # Rebuilt from the details, as kubectl prints them (`The StatefulSet "web" is
+            # invalid: ...`, see InvalidError.render).
             return InvalidError.of(kind, group, name, causes)
         return InvalidError(**fields)
     return ApiError(**fields)

@@ -58,21 +58,8 @@ def json_response(obj: Any, status: int = 200) -> Response:
     return Response(status, dumps(obj))
 
 
-def wire_status(error: ApiError) -> Obj:
-    """`error` as the `Status` kube-apiserver sends. Its 422 messages name the kind with its group
-    (`StatefulSet.apps "web" is invalid: ...`); the local cluster's leave the group out, because
-    stsctl prints `The StatefulSet "web" is invalid` from them as kubectl does from the details."""
-    status = error.to_status()
-    if error.code == 422 and error.group and error.kind:
-        plain = f'{error.kind} "{error.name}" is invalid: '
-        if error.message.startswith(plain):
-            qualified = f'{error.kind}.{error.group} "{error.name}" is invalid: '
-            status["message"] = qualified + error.message[len(plain) :]
-    return status
-
-
 def status_response(error: ApiError) -> Response:
-    return Response(error.code, dumps(wire_status(error)))
+    return Response(error.code, dumps(error.to_status()))
 
 
 def text_response(text: str, status: int = 200) -> Response:

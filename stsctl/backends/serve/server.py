@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from stsctl.backends.serve.cluster import ServedCluster
 from stsctl.backends.serve.handlers import Api
 from stsctl.backends.serve.kubeconfig import client_host, kubeconfig_yaml, write_kubeconfig
-from stsctl.backends.serve.protocol import MAX_BODY_BYTES, Request, Response, dumps, wire_status
+from stsctl.backends.serve.protocol import MAX_BODY_BYTES, Request, Response, dumps
 from stsctl.backends.serve.tables import RowPrinter
 from stsctl.backends.serve.tls import Certificate, self_signed
 from stsctl.errors import ApiError, StsctlError, UsageError
@@ -140,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
             too_large = ApiError(
                 message="the request body is too large", code=413, reason="RequestEntityTooLarge"
             )
-            self._send(Response(413, dumps(wire_status(too_large))))
+            self._send(Response(413, dumps(too_large.to_status())))
             return
         except (ValueError, OSError):
             self.close_connection = True
@@ -159,7 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.log is not None:
                 self.server.log(traceback.format_exc())
             error = ApiError(message=f"internal error: {type(e).__name__}: {e}", code=500)
-            response = Response(500, dumps(wire_status(error)))
+            response = Response(500, dumps(error.to_status()))
         try:
             if response.events is not None:
                 self._stream(response.events)
@@ -203,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if self.server.log is not None:
                     self.server.log(traceback.format_exc())
                 error = ApiError(message=f"internal error: {type(e).__name__}: {e}")
-            line = dumps({"type": "ERROR", "object": wire_status(error)}) + b"\n"
+            line = dumps({"type": "ERROR", "object": error.to_status()}) + b"\n"
             self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
         finally:
             events_close = getattr(events, "close", None)
