@@ -62,6 +62,7 @@ def wall_monotonic() -> float:
 # Both are pure and called with the same few instants over and over (a simulated cluster
 # stamps thousands of objects with the same `now`), so they are memoised.
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def format_time(when: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, as Kubernetes writes timestamps (`2026-01-01T00:00:05Z`)."""
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

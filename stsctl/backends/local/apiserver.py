@@ -525,10 +525,11 @@ class ApiServer:
         new["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
         return new == existing
 
-    def _write(self, new: Obj, existing: Obj, dry_run: bool) -> Obj:
-        """Store an update (or drop the object when its last finalizer went while deleting)."""
+    def _write(self, new: Obj, existing: Obj, dry_run: bool, *, changed: bool = False) -> Obj:
+        """Store an update (or drop the object when its last finalizer went while deleting).
+        `changed` says the caller already knows `new` differs from `existing`."""
         new_meta = new["metadata"]
-        if self._unchanged(new, existing):
+        if not changed and self._unchanged(new, existing):
             return existing  # a no-op update writes nothing and keeps the resourceVersion
         if dry_run:
             return new
@@ -571,7 +572,7 @@ class ApiServer:
         new = {**existing, "metadata": dict(existing["metadata"]), "status": body}
         if not internal:
             admission.validate_update(existing, new, rk)
-        return self._write(new, existing, dry_run)
+        return self._write(new, existing, dry_run, changed=True)
 
     # --- Patch -------------------------------------------------------------------------------
 

@@ -38,9 +38,13 @@ def involved_reference(involved: Obj) -> Obj:
             "apiVersion": involved.get("apiVersion"),
             "resourceVersion": meta.get("resourceVersion"),
         }
-    else:
-        ref = {k: involved.get(k) for k in _REFERENCE_KEYS}
-    return {k: v for k, v in ref.items() if v not in (None, "")}
+        return {k: v for k, v in ref.items() if v is not None and v != ""}
+    out = {}
+    for k in _REFERENCE_KEYS:
+        v = involved.get(k)
+        if v is not None and v != "":
+            out[k] = v
+    return out
 
 
 def _aggregation_key(ref: Obj, event: RecordEvent) -> str:

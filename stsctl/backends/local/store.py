@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from stsctl.errors import StsctlError
 
 SCHEMA_VERSION = "1"
@@ -78,12 +80,16 @@ def database_path(home: Path | None = None) -> Path:
     return (home or stsctl_home()) / DB_NAME
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
-
-
 def dumps(obj: Any) -> str:
-    """Compact JSON (objects are trees: no circular-reference check needed)."""
-    return _ENCODER.encode(obj)
+    """Compact JSON, as `json.dumps(obj, separators=(",", ":"), ensure_ascii=False)` writes it
+    (orjson: a 5,000-pod scale-up encodes about 45,000 objects)."""
+    try:
+        return orjson.dumps(obj).decode()
+    except TypeError:  # a non-string key or an integer beyond 64 bits: let json convert it
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+loads = orjson.loads
 
 
 class StoreBusy(StsctlError):
@@ -112,6 +118,9 @@ class Store:
 
     def _setup(self) -> None:
         self.conn.execute("PRAGMA busy_timeout = 5000")
+        # Objects are a few kB of JSON: bigger pages keep each row on one page (only takes
+        # effect when the database is created).
+        self.conn.execute("PRAGMA page_size = 16384")
         mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode and str(mode[0]).lower() != "wal":
             raise sqlite3.OperationalError("database is locked")
@@ -179,7 +188,6 @@ class Store:
     # --- Objects -------------------------------------------------------------------------------
 
     def load_objects(self) -> Iterator[dict[str, Any]]:
-        loads = json.loads
         for (body,) in self.conn.execute("SELECT body FROM objects"):
             yield loads(body)
 
@@ -187,8 +195,9 @@ class Store:
         """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
         if rows:
             self.conn.executemany(
-                "INSERT OR REPLACE INTO objects (kind, namespace, name, uid, rv, body) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO objects (kind, namespace, name, uid, rv, body) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET "
+                "uid = excluded.uid, rv = excluded.rv, body = excluded.body",
                 rows,
             )
 
@@ -209,7 +218,7 @@ class Store:
         row = self.conn.execute(
             "SELECT body FROM events WHERE agg_key = ? ORDER BY seq DESC LIMIT 1", (agg_key,)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return loads(row[0]) if row else None
 
     def event_keys(self) -> set[str]:
         return {k for (k,) in self.conn.execute("SELECT agg_key FROM events")}
@@ -218,7 +227,7 @@ class Store:
         row = self.conn.execute(
             "SELECT body FROM events WHERE namespace = ? AND name = ?", (namespace, name)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return loads(row[0]) if row else None
 
     def event_exists(self, namespace: str, name: str) -> bool:
         row = self.conn.execute(
@@ -233,7 +242,6 @@ class Store:
             cur = self.conn.execute(
                 "SELECT body FROM events WHERE namespace = ? ORDER BY seq", (namespace,)
             )
-        loads = json.loads
         return [loads(body) for (body,) in cur]
 
     def write_events(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
@@ -297,4 +305,4 @@ class Store:
             args.append(namespace)
         sql += " ORDER BY rv LIMIT ?"
         args.append(limit)
-        return [(int(rv), t, json.loads(body)) for rv, t, body in self.conn.execute(sql, args)]
+        return [(int(rv), t, loads(body)) for rv, t, body in self.conn.execute(sql, args)]
