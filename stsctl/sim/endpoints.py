@@ -31,15 +31,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from stsctl.clock import format_time, parse_time
-from stsctl.core.defaults import copy_json
 from stsctl.core.objects import meta as _meta
 from stsctl.core.objects import spec as _spec
 from stsctl.sim.actions import Action, Create, Delete, Plan, Update
 from stsctl.sim.controller import ClusterView, Key
-from stsctl.sim.kubelet import condition_true, get_condition
+from stsctl.sim.kubelet import get_condition
 
 Obj = dict[str, Any]
 
@@ -119,11 +118,34 @@ def should_pod_be_in_endpoints(pod: Obj) -> bool:
 
 def pod_to_endpoint(pod: Obj, service: Obj, node: Obj | None = None) -> Obj:
     """podToEndpoint."""
-    m = _meta(pod)
+    sm = _meta(service)
     status = pod.get("status") or {}
-    serving = condition_true(status, "Ready")
+    return _endpoint(
+        pod,
+        _meta(pod),
+        status,
+        get_condition(status, "Ready"),
+        bool(_spec(service).get("publishNotReadyAddresses")),
+        sm.get("name"),
+        sm.get("namespace"),
+        node,
+    )
+
+
+def _endpoint(
+    pod: Obj,
+    m: Obj,
+    status: Obj,
+    ready_condition: Obj | None,
+    publish_not_ready: bool,
+    service_name: Any,
+    service_namespace: Any,
+    node: Obj | None,
+) -> Obj:
+    """podToEndpoint, from the parts of the pod and Service already read by the caller."""
+    serving = ready_condition is not None and ready_condition.get("status") == "True"
     terminating = bool(m.get("deletionTimestamp"))
-    ready = bool(_spec(service).get("publishNotReadyAddresses")) or (serving and not terminating)
+    ready = publish_not_ready or (serving and not terminating)
     ips = [
         str(ip.get("ip"))
         for ip in status.get("podIPs") or ()
@@ -137,11 +159,10 @@ def pod_to_endpoint(pod: Obj, service: Obj, node: Obj | None = None) -> Obj:
         "conditions": {"ready": ready, "serving": serving, "terminating": terminating},
     }
     spec = _spec(pod)
-    sm = _meta(service)
     if (
         spec.get("hostname")
-        and spec.get("subdomain") == sm.get("name")
-        and m.get("namespace") == sm.get("namespace")
+        and spec.get("subdomain") == service_name
+        and m.get("namespace") == service_namespace
     ):
         endpoint["hostname"] = spec["hostname"]
     if spec.get("nodeName"):
@@ -178,14 +199,18 @@ def _service_created(service: Obj) -> datetime | None:
 def _pod_change_time(pod: Obj) -> datetime | None:
     """The latest change of a listed pod that matters to its endpoint: its readiness
     transition (or creation), or when its deletion was asked for."""
+    return _change_time(_meta(pod), get_condition(pod.get("status"), "Ready"))
+
+
+def _change_time(m: Obj, ready: Obj | None) -> datetime | None:
+    """`_pod_change_time` from the pod's metadata and Ready condition."""
     times: list[datetime] = []
-    ready = get_condition(pod.get("status"), "Ready")
-    stamp = (ready or {}).get("lastTransitionTime") or _meta(pod).get("creationTimestamp")
+    stamp = (ready or {}).get("lastTransitionTime") or m.get("creationTimestamp")
     if isinstance(stamp, str) and stamp:
         times.append(parse_time(stamp))
-    deleted = _meta(pod).get("deletionTimestamp")
+    deleted = m.get("deletionTimestamp")
     if isinstance(deleted, str) and deleted:
-        grace = _meta(pod).get("deletionGracePeriodSeconds")
+        grace = m.get("deletionGracePeriodSeconds")
         when = parse_time(deleted)
         if isinstance(grace, int):
             when -= timedelta(seconds=grace)
@@ -200,24 +225,30 @@ def _trigger_time(service: Obj, pods: Iterable[Obj]) -> str | None:
     return format_time(max(times)) if times else None
 
 
-@dataclass(frozen=True)
-class _PodEntry:
+class _PodEntry(NamedTuple):
     """What one pod object (on one node object) gives a Service: whether it is listed, its
     port group, ports and endpoint, and its latest change for the trigger time."""
 
     pod: Obj
     node: Obj | None
+    node_key: str  # the pod's `spec.nodeName` as the node lookup uses it
+    key: tuple[str, str]  # the pod's (namespace, name)
     listed: bool
-    group: str = ""
-    ports: list[Obj] = field(default_factory=list)
-    endpoint: Obj = field(default_factory=dict)
-    changed_at: datetime | None = None
-    uid: str = ""
+    group: str
+    ports: list[Obj]
+    endpoint: Obj
+    changed_at: datetime | None
+    uid: str
 
 
-# Per Service, per pod (namespace, name): the entry last computed. Objects are never changed in
-# place, so the same pod and node objects give the same entry.
-EndpointMemo = dict[tuple[str, str], _PodEntry]
+@dataclass
+class EndpointMemo:
+    """The entries of the last sync of one Service, by `id` of their pod (each entry holds its
+    pod, so the ids stay unique). Objects are never changed in place, so the same pod and node
+    objects give the same entry, for the same Service object."""
+
+    service: Obj | None = None
+    entries: dict[int, _PodEntry] = field(default_factory=dict)
 
 
 @dataclass
@@ -236,19 +267,69 @@ def _uid_of(endpoint: Obj) -> str:
     return str((endpoint.get("targetRef") or {}).get("uid", ""))
 
 
-def _pod_entry(service: Obj, pod: Obj, node: Obj | None) -> _PodEntry:
-    selector = _spec(service).get("selector") or {}
-    if not (
-        _meta(pod).get("namespace") == _meta(service).get("namespace")
-        and selector_matches(selector, _meta(pod).get("labels") or {})
-        and should_pod_be_in_endpoints(pod)
+class _ServiceFacts:
+    """What every pod's entry reads off the Service, read once per sync."""
+
+    def __init__(self, service: Obj) -> None:
+        sm = _meta(service)
+        spec = _spec(service)
+        self.service = service
+        self.name = sm.get("name")
+        self.namespace = sm.get("namespace")
+        self.selector: dict[str, str] = spec.get("selector") or {}
+        self.publish_not_ready = bool(spec.get("publishNotReadyAddresses"))
+        # When no port names its target (targetPort a number, or absent), the resolved ports
+        # are the same for every pod: resolved once, with their group key.
+        self.ports: list[Obj] | None = None
+        self.ports_key = ""
+        if all(_fixed_target(sp) for sp in spec.get("ports") or () if isinstance(sp, dict)):
+            self.ports = endpoint_ports(service, {})
+            self.ports_key = _ports_key(self.ports)
+
+
+def _fixed_target(service_port: Obj) -> bool:
+    """Whether `find_port` resolves this port without looking at the pod."""
+    target = service_port.get("targetPort", service_port.get("port"))
+    return isinstance(target, int) or (isinstance(target, str) and target.isdigit())
+
+
+def _pod_entry(sf: _ServiceFacts, pod: Obj, node: Obj | None, node_key: str) -> _PodEntry:
+    pm = pod.get("metadata") or {}
+    key = (str(pm.get("namespace", "")), str(pm.get("name", "")))
+    m = _meta(pod)
+    status = pod.get("status") or {}
+    # selector_matches and should_pod_be_in_endpoints, inline: this runs for every changed pod.
+    listed = m.get("namespace") == sf.namespace and bool(sf.selector)
+    if listed:
+        labels = m.get("labels") or {}
+        for label, value in sf.selector.items():
+            if labels.get(label) != value:
+                listed = False
+                break
+    if (
+        not listed
+        or status.get("phase") in ("Succeeded", "Failed")
+        or not (status.get("podIP") or status.get("podIPs"))
     ):
-        return _PodEntry(pod, node, False)
-    ports = endpoint_ports(service, pod)
-    changed = _pod_change_time(pod)
-    endpoint = pod_to_endpoint(pod, service, node)
+        return _PodEntry(pod, node, node_key, key, False, "", [], {}, None, "")
+    if sf.ports is not None:
+        ports, group = sf.ports, sf.ports_key
+    else:
+        ports = endpoint_ports(sf.service, pod)
+        group = _ports_key(ports)
+    ready = get_condition(status, "Ready")
+    endpoint = _endpoint(pod, m, status, ready, sf.publish_not_ready, sf.name, sf.namespace, node)
     return _PodEntry(
-        pod, node, True, _ports_key(ports), ports, endpoint, changed, _uid_of(endpoint)
+        pod,
+        node,
+        node_key,
+        key,
+        True,
+        group,
+        ports,
+        endpoint,
+        _change_time(m, ready),
+        str(m.get("uid", "")),  # the endpoint's targetRef uid (`_uid_of`)
     )
 
 
@@ -261,29 +342,28 @@ def _desired_groups(
     """The wanted endpoints per port group (each in pod-name order), and the trigger time of
     the latest change."""
     nodes = nodes or {}
-    previous = memo if memo is not None else {}
-    entries: EndpointMemo = {}
+    previous = memo.entries if memo is not None and memo.service is service else {}
+    sf = _ServiceFacts(service)
+    entries: dict[tuple[str, str], _PodEntry] = {}
     ordered = True
     last = ""
     for pod in pods:
-        pm = pod.get("metadata") or {}
-        key = (str(pm.get("namespace", "")), str(pm.get("name", "")))
-        node = nodes.get(str((pod.get("spec") or {}).get("nodeName", "")))
-        known = previous.get(key)
-        if known is None or known.pod is not pod or known.node is not node:
-            known = _pod_entry(service, pod, node)
+        known = previous.get(id(pod))
+        if known is None or known.pod is not pod or nodes.get(known.node_key) is not known.node:
+            node_key = str((pod.get("spec") or {}).get("nodeName", ""))
+            known = _pod_entry(sf, pod, nodes.get(node_key), node_key)
+        key = known.key
         entries[key] = known
         if key[1] < last:
             ordered = False
         last = key[1]
     if memo is not None:
-        memo.clear()
-        memo.update(entries)
+        memo.service = service
+        memo.entries = {id(entry.pod): entry for entry in entries.values()}
     groups: dict[str, _Group] = {}
     latest = _service_created(service)
-    keys = entries if ordered else sorted(entries, key=lambda k: k[1])
-    for key in keys:
-        entry = entries[key]
+    in_order = entries.values() if ordered else sorted(entries.values(), key=lambda e: e.key[1])
+    for entry in in_order:
         if not entry.listed:
             continue
         group = groups.get(entry.group)
@@ -471,11 +551,11 @@ def plan_service(
         survivors = [_Packed(placeholder, "", [], [], True)]
     actions: list[Action] = []
     taken = {str(_meta(s).get("name", "")) for s in existing}
+    index = 0  # names only get taken: the next free index is never below the last one
     for packed in survivors:
         body = _slice_body(service, packed.ports, packed.endpoints, trigger)
         current = packed.current
         if current is None:
-            index = 0
             while slice_name(service, index) in taken:
                 index += 1
             name = slice_name(service, index)
@@ -485,7 +565,9 @@ def plan_service(
             continue
         if not packed.changed and current.get("ports") == body.get("ports"):
             continue
-        updated = copy_json(current)
+        # Only the top level and metadata change: copy those, share the rest (objects are
+        # never changed in place).
+        updated = {**current, "metadata": dict(current["metadata"])}
         for key in ("labels", "ownerReferences"):
             updated["metadata"][key] = body["metadata"][key]
         annotations = dict(updated["metadata"].get("annotations") or {})
@@ -536,6 +618,10 @@ class EndpointSliceController:
     def __init__(self) -> None:
         self._memo: dict[Key, EndpointMemo] = {}
         self._written: dict[Key, tuple[Any, ...]] = {}  # slice → what this controller wrote
+        # Per slice (namespace, name): the slice object and the uids of the pods it lists.
+        self._listed: dict[Key, tuple[Obj, frozenset[Any]]] = {}
+        # Per Service object (by id; the entry holds the object): its name and selector.
+        self._selectors: dict[int, tuple[Obj, str, tuple[tuple[str, Any], ...]]] = {}
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")
@@ -564,14 +650,17 @@ class EndpointSliceController:
             keys: set[Key] = set()
             others: set[str] = set()
             for s in view.list("Service", namespace):
-                selector = _spec(s).get("selector")
+                name, selector = self._selector_of(s)
                 if not selector:
                     continue  # no managed slices (the `kubernetes` Service's is the API server's)
-                name = str(_meta(s).get("name", ""))
-                if selector_matches(selector, labels):
-                    keys.add((namespace, name))
+                for label, value in selector:  # selector_matches
+                    if labels.get(label) != value:
+                        others.add(name)
+                        break
                 else:
-                    others.add(name)
+                    keys.add((namespace, name))
+            if not others:
+                return sorted(keys)
             # A pod whose labels no longer match must still leave the slices that list it
             # (only the slices of the services it does not match need a look).
             uid = m.get("uid")
@@ -580,14 +669,40 @@ class EndpointSliceController:
                 if (
                     service in others
                     and (namespace, service) not in keys
-                    and any(
-                        (ep.get("targetRef") or {}).get("uid") == uid
-                        for ep in es.get("endpoints") or ()
-                    )
+                    and uid in self._listed_uids(es)
                 ):
                     keys.add((namespace, str(service)))
             return sorted(keys)
         return []
+
+    def _selector_of(self, service: Obj) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        """The Service's name and selector, kept per Service object: every pod change looks
+        at every Service of its namespace."""
+        known = self._selectors.get(id(service))
+        if known is None or known[0] is not service:
+            if len(self._selectors) > 1024:
+                self._selectors.clear()  # old Service objects: keep the cache small
+            selector = _spec(service).get("selector")
+            known = (
+                service,
+                str(_meta(service).get("name", "")),
+                tuple(selector.items()) if selector else (),
+            )
+            self._selectors[id(service)] = known
+        return known[1], known[2]
+
+    def _listed_uids(self, slice_: Obj) -> frozenset[Any]:
+        """The targetRef uids of a slice's endpoints (None for an endpoint without one), kept
+        while the slice object is the same: every pod change asks about every such slice."""
+        m = _meta(slice_)
+        key = (str(m.get("namespace", "")), str(m.get("name", "")))
+        known = self._listed.get(key)
+        if known is None or known[0] is not slice_:
+            uids = frozenset(
+                (ep.get("targetRef") or {}).get("uid") for ep in slice_.get("endpoints") or ()
+            )
+            known = self._listed[key] = (slice_, uids)
+        return known[1]
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:
         return [
@@ -607,7 +722,7 @@ class EndpointSliceController:
             if (_meta(s).get("labels") or {}).get(LABEL_SERVICE_NAME) == name
         ]
         nodes = {str(_meta(n).get("name", "")): n for n in view.list("Node")}
-        memo = self._memo.setdefault(key, {})
+        memo = self._memo.setdefault(key, EndpointMemo())
         plan = plan_service(service, view.list("Pod", namespace), existing, nodes, memo)
         for action in plan.actions:
             if isinstance(action, (Create, Update)):

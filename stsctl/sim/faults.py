@@ -140,10 +140,15 @@ def _parse_exit_code(text: str) -> int | None:
     return code if code <= 255 else None
 
 
+_NO_FAULTS = Faults()
+
+
 def pod_faults(pod: dict[str, Any]) -> Faults:
     """The faults in effect for `pod`, from its `sim.stsctl.io/` annotations."""
     meta = pod.get("metadata") or {}
     annotations = meta.get("annotations") or {}
+    if not annotations:
+        return _NO_FAULTS  # most pods: the kubelet asks at every sync of every pod
     values: dict[str, Any] = {}
     ignored: list[str] = []
     unknown: list[str] = []

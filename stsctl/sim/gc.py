@@ -75,7 +75,8 @@ def _delete(obj: Obj, propagation: str) -> Delete:
 
 def plan_dependent(item: Obj, view: ClusterView) -> list[Action]:
     """attemptToDeleteItem for an object with owner references."""
-    if _deleting(item):
+    m = _meta(item)
+    if m.get("deletionTimestamp"):  # _deleting
         return []
     refs = _refs(item)
     if not refs:
@@ -94,7 +95,7 @@ def plan_dependent(item: Obj, view: ClusterView) -> list[Action]:
             solid.append(uid)
     if solid:
         if not dangling and not waiting:
-            return []
+            return []  # the common case: every owner is there
         return [Update(_without_owners(item, set(dangling) | set(waiting)))]
     has_dependents = next(iter(view.dependents(str(_meta(item).get("uid", "")))), None) is not None
     if waiting and has_dependents:
@@ -159,7 +160,9 @@ def plan_uid(uid: str, view: ClusterView) -> Plan:
         elif ORPHAN in finalizers:
             plan.add(*plan_orphan(obj, view))
         return plan
-    plan.add(*plan_dependent(obj, view))
+    actions = plan_dependent(obj, view)
+    if actions:
+        plan.add(*actions)
     return plan
 
 
@@ -170,11 +173,15 @@ class GarbageCollector:
     watches: tuple[str, ...] = GC_KINDS
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
-        keys: list[Key] = []
-        uid = _meta(obj).get("uid")
-        if uid:
-            keys.append(("", str(uid)))
-        keys.extend(("", str(r.get("uid"))) for r in _refs(obj) if r.get("uid"))
+        # Called for every change of every object: read the metadata once.
+        m = _meta(obj)
+        uid = m.get("uid")
+        keys: list[Key] = [("", str(uid))] if uid else []
+        refs = m.get("ownerReferences")
+        if refs:
+            for r in refs:
+                if isinstance(r, dict) and r.get("uid"):
+                    keys.append(("", str(r.get("uid"))))
         return keys
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:

@@ -15,11 +15,12 @@ recreated pod usually gets a new IP.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import re
 import zlib
-from collections.abc import Set
+from collections.abc import Iterable, Set
 
 SERVICE_CIDR = ipaddress.IPv4Network("10.96.0.0/12")
 KUBERNETES_SERVICE_IP = "10.96.0.1"
@@ -64,23 +65,49 @@ def allocate_pod_ip(node_index: int, in_use: Set[str]) -> str:
     `in_use` may hold addresses of other nodes; only this node's subnet counts.
     Raises RangeFullError when the node has no free address.
     """
-    prefix = f"{POD_CIDR_PREFIX}.{node_index}."
-    hosts: set[int] = set()
-    for ip in in_use:
-        if ip.startswith(prefix):
-            tail = ip[len(prefix) :]
+    return PodIPPool(node_index, in_use).allocate()
+
+
+class PodIPPool:
+    """The host numbers in use in one node's pod CIDR, for handing out several pod IPs in a row.
+
+    `allocate_pod_ip` over a set of every address in use costs a scan of the set per pod; a
+    kubelet starting a hundred pods at once would rescan its node's addresses a hundred times.
+    The pool parses each address once: give it the addresses in use (any node's: only this
+    node's subnet counts), then `allocate`, which does not reserve: `add` the address it
+    returns once it is used.
+    """
+
+    def __init__(self, node_index: int, in_use: Iterable[str] = ()) -> None:
+        self.prefix = f"{POD_CIDR_PREFIX}.{node_index}."
+        self.used: set[int] = set()  # hosts in _FIRST_HOST.._LAST_HOST in use
+        self.highest = 0  # the highest of them
+        for ip in in_use:
+            self.add(ip)
+
+    def add(self, ip: str) -> None:
+        """Count `ip` as in use (addresses outside this node's subnet are ignored)."""
+        if ip.startswith(self.prefix):
+            tail = ip[len(self.prefix) :]
             if tail.isdigit():
-                hosts.add(int(tail))
-    used = {h for h in hosts if _FIRST_HOST <= h <= _LAST_HOST}
-    start = max(used) + 1 if used else _FIRST_HOST
-    span = _LAST_HOST - _FIRST_HOST + 1
-    for step in range(span):
-        host = _FIRST_HOST + (start - _FIRST_HOST + step) % span
-        if host not in used:
-            return f"{prefix}{host}"
-    raise RangeFullError("range is full")
+                host = int(tail)
+                if _FIRST_HOST <= host <= _LAST_HOST:
+                    self.used.add(host)
+                    self.highest = max(self.highest, host)
+
+    def allocate(self) -> str:
+        """The first free address after the highest in use (RangeFullError when none is)."""
+        used = self.used
+        start = self.highest + 1 if used else _FIRST_HOST
+        span = _LAST_HOST - _FIRST_HOST + 1
+        for step in range(span):
+            host = _FIRST_HOST + (start - _FIRST_HOST + step) % span
+            if host not in used:
+                return f"{self.prefix}{host}"
+        raise RangeFullError("range is full")
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and asked once per kubelet sync of every node
 def node_index(node_name: str) -> int:
     """The index of a node, from the number its name ends with (`node-2` → 2).
 

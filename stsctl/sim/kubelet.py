@@ -21,15 +21,16 @@ when the container starts), not on every failed probe.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from math import ceil
 from typing import Any
 
 from stsctl.clock import format_time, parse_time
-from stsctl.core.defaults import copy_json, image_pull_policy_for
+from stsctl.core.defaults import image_pull_policy_for
 from stsctl.sim import ipam, timings
 from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, UpdateStatus
 from stsctl.sim.controller import ClusterView, Key, pods_on_node
@@ -185,7 +186,8 @@ class ImageRef:
     repository: str  # docker.io/library/nginx
     reference: str  # docker.io/library/nginx:1.25 (or …@sha256:…)
 
-    @property
+    # Cached: `normalize_image` hands out one ImageRef per image, and each pod start asks.
+    @functools.cached_property
     def image_id(self) -> str:
         """`imageID` in a container status: the repository at the image's digest."""
         if "@" in self.reference:
@@ -193,12 +195,13 @@ class ImageRef:
         digest = hashlib.sha256(self.reference.encode()).hexdigest()
         return f"{self.repository}@sha256:{digest}"
 
-    @property
+    @functools.cached_property
     def size_bytes(self) -> int:
         h = int(hashlib.sha256(("size/" + self.reference).encode()).hexdigest()[:8], 16)
         return 20_000_000 + h % 60_000_000
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and asked several times for every container start
 def normalize_image(image: str) -> ImageRef:
     """Docker's ParseNormalizedNamed: `nginx:1.25` → `docker.io/library/nginx:1.25`."""
     name, at, digest = image.partition("@")
@@ -241,7 +244,25 @@ class NodeContext:
     index: int
     images: set[str] = field(default_factory=set)
     pulled: list[ImageRef] = field(default_factory=list)
-    ips_in_use: set[str] = field(default_factory=set)
+    pods: Sequence[Obj] = field(default=(), repr=False)
+    """The pods bound to the node, as given: their IPs are in use."""
+    _ip_pool: ipam.PodIPPool | None = field(default=None, repr=False)
+
+    def pod_ips(self) -> ipam.PodIPPool:
+        """The node's pod IPs in use: the pods' IPs and those handed out in this reconcile.
+
+        Built on first use, since most reconciles start no pod sandbox and the pods' IPs would
+        otherwise be gathered for nothing; then kept, so each new sandbox costs no rescan.
+        """
+        if self._ip_pool is None:
+            in_use = {
+                str(ip.get("ip"))
+                for p in self.pods
+                for ip in (p.get("status") or {}).get("podIPs") or ()
+                if isinstance(ip, dict) and ip.get("ip")
+            }
+            self._ip_pool = ipam.PodIPPool(self.index, in_use)
+        return self._ip_pool
 
     def has_image(self, ref: ImageRef) -> bool:
         return ref.reference in self.images
@@ -260,27 +281,42 @@ def container_id(pod: Obj, name: str, restart_count: int) -> str:
 # --- Per-pod planning ---------------------------------------------------------------------------
 
 
-@dataclass
 class _Container:
-    spec: Obj
-    init: bool
+    """A container of the pod; what is derived from its spec is worked out once, since every
+    step reads it. Equal when spec and kind are (as the dataclass it was compared)."""
 
-    @property
-    def name(self) -> str:
-        return str(self.spec.get("name", ""))
+    __slots__ = ("field_path", "image", "init", "name", "spec")
 
-    @property
-    def image(self) -> str:
-        return str(self.spec.get("image", ""))
+    def __init__(self, spec: Obj, init: bool) -> None:
+        self.spec = spec
+        self.init = init
+        self.name = str(spec.get("name", ""))
+        self.image = str(spec.get("image", ""))
+        self.field_path = f"spec.{'initContainers' if init else 'containers'}{{{self.name}}}"
 
-    @property
-    def field_path(self) -> str:
-        return f"spec.{'initContainers' if self.init else 'containers'}{{{self.name}}}"
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Container)
+        return (self.spec, self.init) == (other.spec, other.init)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def pull_policy(self) -> str:
         policy = self.spec.get("imagePullPolicy")
         return policy if isinstance(policy, str) and policy else image_pull_policy_for(self.image)
+
+
+# A pod's init containers and regular containers.
+Containers = tuple[list[_Container], list[_Container]]
+
+
+def containers_of(spec: Obj) -> Containers:
+    return (
+        [_Container(c, True) for c in spec.get("initContainers") or ()],
+        [_Container(c, False) for c in spec.get("containers") or ()],
+    )
 
 
 @dataclass
@@ -305,20 +341,74 @@ def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
     return min(a, b)
 
 
+def _private_status(status: Obj) -> Obj:
+    """A copy of a pod status that `_PodRun` may change in place.
+
+    `_PodRun` changes only the status dict itself, its `conditions` list (replacing entries,
+    never changing them) and the container status dicts (setting their top-level keys, never
+    changing the values below them), so only those are copied; the rest is shared with the
+    stored status, which nobody changes in place. Much cheaper than a deep copy of the status.
+    """
+    out = dict(status)
+    conditions = out.get("conditions")
+    if isinstance(conditions, list):
+        out["conditions"] = list(conditions)
+    for key in ("initContainerStatuses", "containerStatuses"):
+        value = out.get(key)
+        if isinstance(value, list):
+            out[key] = [dict(st) if isinstance(st, dict) else st for st in value]
+    return out
+
+
+# The order `order_conditions` puts the kubelet's conditions in (after every other one).
+_CONDITION_RANK: dict[Any, int] = {
+    t: rank for rank, t in enumerate((*_KUBELET_CONDITIONS, POD_SCHEDULED), 1)
+}
+
+
+def _conditions_in_order(conds: list[Obj]) -> bool:
+    """Whether `conds` is already as `order_conditions` leaves it: other conditions first, then
+    the kubelet's in their order, none of them twice."""
+    last = 0
+    for cond in conds:
+        rank = _CONDITION_RANK.get(cond.get("type"), 0)
+        if rank <= last and (rank or last):
+            return False
+        last = rank
+    return True
+
+
 class _PodRun:
     """One pod's status being advanced to `now` (works on a private copy of the status)."""
 
-    def __init__(self, pod: Obj, ctx: NodeContext, now: datetime) -> None:
+    __slots__ = (
+        "_ref",
+        "ctx",
+        "events",
+        "faults",
+        "generation",
+        "inits",
+        "now",
+        "pod",
+        "regulars",
+        "spec",
+        "status",
+        "stepped",
+    )  # fmt: skip
+
+    def __init__(
+        self, pod: Obj, ctx: NodeContext, now: datetime, containers: Containers | None = None
+    ) -> None:
         self.pod = pod
         self.ctx = ctx
         self.now = now
         self.faults: Faults = pod_faults(pod)
         spec = pod.get("spec") or {}
         self.spec = spec
-        self.inits = [_Container(c, True) for c in spec.get("initContainers") or ()]
-        self.regulars = [_Container(c, False) for c in spec.get("containers") or ()]
-        self.status: Obj = copy_json(pod.get("status") or {})
+        self.inits, self.regulars = containers or containers_of(spec)
+        self.status: Obj = _private_status(pod.get("status") or {})
         self.events: list[RecordEvent] = []
+        self._ref: Obj | None = None  # the pod's ObjectReference, made for the first event
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
         self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
@@ -326,7 +416,10 @@ class _PodRun:
     # -- events --------------------------------------------------------------------------------
 
     def event(self, c: _Container | None, type_: str, reason: str, message: str) -> None:
-        involved = pod_ref(self.pod, c.field_path if c else "")
+        if self._ref is None:
+            self._ref = pod_ref(self.pod)
+        # Each event gets its own reference dict, as `pod_ref` would make.
+        involved = {**self._ref, "fieldPath": c.field_path} if c else dict(self._ref)
         self.events.append(
             RecordEvent(involved, type_, reason, message, COMPONENT, self.ctx.name)  # type: ignore[arg-type]
         )
@@ -395,7 +488,8 @@ class _PodRun:
             self.status["hostIP"] = host_ip
             self.status["hostIPs"] = [{"ip": host_ip}]
         self.status["startTime"] = format_time(self.now)
-        self.status.setdefault("qosClass", qos_class(self.spec))
+        if "qosClass" not in self.status:  # the API server sets it when the pod is created
+            self.status["qosClass"] = qos_class(self.spec)
         self.status["initContainerStatuses"] = [self._default_status(c) for c in self.inits]
         if not self.inits:
             self.status.pop("initContainerStatuses")
@@ -413,8 +507,8 @@ class _PodRun:
         if self.spec.get("hostNetwork") is True and self.ctx.host_ip:
             ip = self.ctx.host_ip
         else:
-            ip = ipam.allocate_pod_ip(self.ctx.index, self.ctx.ips_in_use)
-        self.ctx.ips_in_use.add(ip)
+            ip = self.ctx.pod_ips().allocate()
+        self.ctx.pod_ips().add(ip)
         self.status["podIP"] = ip
         self.status["podIPs"] = [{"ip": ip}]
         self.set_kubelet_condition(POD_READY_TO_START_CONTAINERS, "True")
@@ -533,48 +627,76 @@ class _PodRun:
     def set_kubelet_condition(
         self, cond_type: str, status: str, reason: str = "", message: str = ""
     ) -> None:
-        cond: Obj = {"type": cond_type, "status": status}
-        if self.generation is not None:
-            cond["observedGeneration"] = self.generation
-        if reason:
-            cond["reason"] = reason
-        if message:
-            cond["message"] = message
-        set_condition(self.status, cond, self.now)
+        self.set_kubelet_conditions(((cond_type, status, reason, message),))
+
+    def set_kubelet_conditions(self, wanted: Iterable[tuple[str, str, str, str]]) -> None:
+        """`set_condition` of each (type, status, reason, message), in order, for conditions
+        the kubelet owns: the same result, but with the conditions looked up once and each new
+        one built in place (every transition sets four of them, which adds up)."""
+        conds = self.status.setdefault("conditions", [])
+        where: dict[Any, int] = {}  # type → index of the first condition of that type
+        for i, old in enumerate(conds):
+            where.setdefault(old.get("type"), i)
+        generation = self.generation
+        for cond_type, status, reason, message in wanted:
+            cond: Obj = {"type": cond_type, "status": status}
+            if generation is not None:
+                cond["observedGeneration"] = generation
+            if reason:
+                cond["reason"] = reason
+            if message:
+                cond["message"] = message
+            cond["lastProbeTime"] = None
+            at = where.get(cond_type)
+            if at is None:
+                cond["lastTransitionTime"] = format_time(self.now)
+                where[cond_type] = len(conds)
+                conds.append(cond)
+                continue
+            old = conds[at]
+            since = old.get("lastTransitionTime") if old.get("status") == status else None
+            cond["lastTransitionTime"] = since or format_time(self.now)
+            if old != cond:
+                conds[at] = cond
 
     def refresh(self) -> None:
         """Recompute phase and the kubelet's conditions from the container statuses."""
         phase = self.status.get("phase")
         terminal = phase in ("Succeeded", "Failed")
-        incomplete = [
-            c.name
-            for c in self.inits
-            if not ((t := self.terminated(self.cstatus(c))) is not None and t.get("exitCode") == 0)
-        ]
-        for c in self.inits + self.regulars:
+        incomplete: list[str] = []
+        for c in self.inits:
             st = self.cstatus(c)
+            t = self.terminated(st)
+            if not (t is not None and t.get("exitCode") == 0):
+                incomplete.append(c.name)
             st["ready"] = self.container_ready(c, st)
-        unready = [c.name for c in self.regulars if not self.cstatus(c).get("ready")]
+        unready: list[str] = []
+        for c in self.regulars:
+            st = self.cstatus(c)
+            st["ready"] = ready = self.container_ready(c, st)
+            if not ready:
+                unready.append(c.name)
         sandbox = self.sandbox_ready_at() is not None and not terminal
         if not terminal:
             self.status["phase"] = self.phase(bool(incomplete))
-        self.set_kubelet_condition(POD_READY_TO_START_CONTAINERS, "True" if sandbox else "False")
+        wanted = [(POD_READY_TO_START_CONTAINERS, "True" if sandbox else "False", "", "")]
         if incomplete:
             msg = f"containers with incomplete status: [{' '.join(incomplete)}]"
-            self.set_kubelet_condition(INITIALIZED, "False", "ContainersNotInitialized", msg)
+            wanted.append((INITIALIZED, "False", "ContainersNotInitialized", msg))
         else:
-            self.set_kubelet_condition(INITIALIZED, "True")
+            wanted.append((INITIALIZED, "True", "", ""))
         if terminal:
             reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
-            self.set_kubelet_condition(READY, "False", reason)
-            self.set_kubelet_condition(CONTAINERS_READY, "False", reason)
+            wanted.append((READY, "False", reason, ""))
+            wanted.append((CONTAINERS_READY, "False", reason, ""))
         elif unready:
             msg = f"containers with unready status: [{' '.join(unready)}]"
-            self.set_kubelet_condition(READY, "False", "ContainersNotReady", msg)
-            self.set_kubelet_condition(CONTAINERS_READY, "False", "ContainersNotReady", msg)
+            wanted.append((READY, "False", "ContainersNotReady", msg))
+            wanted.append((CONTAINERS_READY, "False", "ContainersNotReady", msg))
         else:
-            self.set_kubelet_condition(READY, "True")
-            self.set_kubelet_condition(CONTAINERS_READY, "True")
+            wanted.append((READY, "True", "", ""))
+            wanted.append((CONTAINERS_READY, "True", "", ""))
+        self.set_kubelet_conditions(wanted)
         self.order_conditions()
         if self.generation is not None:
             self.status["observedGeneration"] = self.generation
@@ -599,7 +721,10 @@ class _PodRun:
         return "Pending"
 
     def order_conditions(self) -> None:
-        conds = self.status.get("conditions") or []
+        conds = self.status.get("conditions")
+        if isinstance(conds, list) and _conditions_in_order(conds):
+            return  # the usual case: reordering would rebuild the same list
+        conds = conds or []
         by_type = {c.get("type"): c for c in conds}
         owned = (*_KUBELET_CONDITIONS, POD_SCHEDULED)
         others = [c for c in conds if c.get("type") not in owned]
@@ -900,9 +1025,14 @@ class _PodRun:
         return True, None
 
 
-def plan_pod(pod: Obj, ctx: NodeContext, now: datetime) -> PodOutcome:
-    """Advance one pod bound to the kubelet's node to `now`."""
-    run = _PodRun(pod, ctx, now)
+def plan_pod(
+    pod: Obj, ctx: NodeContext, now: datetime, containers: Containers | None = None
+) -> PodOutcome:
+    """Advance one pod bound to the kubelet's node to `now`.
+
+    `containers`, when given, are `containers_of` the pod's spec, made already.
+    """
+    run = _PodRun(pod, ctx, now, containers)
     m = meta(pod)
     original = pod.get("status") or {}
     outcome = PodOutcome()
@@ -941,6 +1071,7 @@ def already_present_message(image: str) -> str:
     return f'Container image "{image}" already present on machine and can be accessed by the pod'
 
 
+@functools.lru_cache(maxsize=256)  # pure, and the same few for every pod started
 def pulled_message(image: str, took: timedelta, ref: ImageRef) -> str:
     d = go_duration(took)
     return (
@@ -1026,23 +1157,54 @@ def kubelet_node_conditions(node: Obj, now: datetime) -> list[Obj] | None:
     return out + extra
 
 
-@dataclass(frozen=True)
 class _Settled:
     """A pod as the kubelet last left it: the spec and status objects it saw or wrote (objects
     are never changed in place, so identity means "unchanged"), the metadata it depends on, and
-    when its next transition is due (None: never, unless the pod changes)."""
+    when its next transition is due (None: never, unless the pod changes). Never changed once
+    made (a plain class: one is made per pod synced, and a frozen dataclass is slow to make).
 
-    spec: Any
-    status: Any
-    meta: tuple[Any, ...]
-    wake_at: datetime | None
+    `key` is the pod's (namespace, name) and `containers` are `containers_of(spec)`, kept for
+    the pod's next sync. `pod` is the pod object last found so, if any: while the pod is that
+    very object, nothing of it need be looked at again."""
 
-    def matches(self, pod: Obj, now: datetime) -> bool:
-        return (
-            pod.get("spec") is self.spec
-            and pod.get("status") is self.status
-            and _kubelet_meta(pod) == self.meta
+    __slots__ = ("containers", "key", "meta", "pod", "spec", "status", "wake_at")
+
+    def __init__(
+        self,
+        key: tuple[str, str],
+        spec: Any,
+        status: Any,
+        meta: tuple[Any, ...],
+        wake_at: datetime | None,
+        containers: Containers,
+        pod: Obj | None = None,
+    ) -> None:
+        self.key = key
+        self.spec = spec
+        self.status = status
+        self.meta = meta
+        self.wake_at = wake_at
+        self.containers = containers
+        self.pod = pod
+
+    def due(self, now: datetime) -> bool:
+        return self.wake_at is not None and now >= self.wake_at
+
+    def matches(self, pod: Obj, now: datetime) -> _Settled | None:
+        """Whether `pod` is as the kubelet left it and nothing is due yet: then this (or the
+        same, remembering `pod`), else None."""
+        if not (
+            pod.get("status") is self.status
+            and pod.get("spec") is self.spec
             and (self.wake_at is None or now < self.wake_at)
+        ):
+            return None
+        if pod is self.pod:
+            return self
+        if _kubelet_meta(pod) != self.meta:
+            return None
+        return _Settled(
+            self.key, self.spec, self.status, self.meta, self.wake_at, self.containers, pod
         )
 
 
@@ -1057,8 +1219,22 @@ def _kubelet_meta(pod: Obj) -> tuple[Any, ...]:
     )
 
 
-# Per pod (namespace, name): how the kubelet last left it.
-QuietPods = dict[tuple[str, str], _Settled]
+class QuietPods:
+    """How the kubelet last left each pod of one node, by (namespace, name).
+
+    Also by the identity of the pod object it was last found in (`_Settled.pod`, which keeps
+    that object alive, so its id is not reused): a node's pods are looked at whenever any of
+    them changes, and most are then the very objects seen the time before, which this finds
+    without working out their key or comparing their metadata.
+    """
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], _Settled] = {}
+        self.by_pod: dict[int, _Settled] = {}
+
+    def replace(self, seen: dict[tuple[str, str], _Settled]) -> None:
+        self.by_key = seen
+        self.by_pod = {id(s.pod): s for s in seen.values() if s.pod is not None}
 
 
 def plan_node(node: Obj, pods: list[Obj], now: datetime, quiet: QuietPods | None = None) -> Plan:
@@ -1077,27 +1253,40 @@ def plan_node(node: Obj, pods: list[Obj], now: datetime, quiet: QuietPods | None
         host_ip=node_internal_ip(node),
         index=ipam.node_index(name),
         images=node_images(node),
-        ips_in_use={
-            str(ip.get("ip"))
-            for p in pods
-            for ip in (p.get("status") or {}).get("podIPs") or ()
-            if isinstance(ip, dict) and ip.get("ip")
-        },
+        pods=pods,
     )
     actions: list[Action] = []
-    seen: QuietPods = {}
+    seen: dict[tuple[str, str], _Settled] = {}
     for pod in pods:
+        if quiet is not None:
+            known = quiet.by_pod.get(id(pod))
+            if known is not None and known.pod is pod and not known.due(now):
+                seen[known.key] = known
+                plan.wake(known.wake_at)
+                continue
         m = meta(pod)
         key = (str(m.get("namespace", "")), str(m.get("name", "")))
-        known = quiet.get(key) if quiet is not None else None
-        if known is not None and known.matches(pod, now):
-            seen[key] = known
-            plan.wake(known.wake_at)
+        known = quiet.by_key.get(key) if quiet is not None else None
+        if known is not None and (still := known.matches(pod, now)) is not None:
+            seen[key] = still
+            plan.wake(still.wake_at)
             continue
-        outcome = plan_pod(pod, ctx, now)
+        spec = pod.get("spec")
+        if known is not None and known.spec is spec:
+            containers = known.containers
+        else:
+            containers = containers_of(spec or {})
+        outcome = plan_pod(pod, ctx, now, containers)
         if outcome.delete is None:
-            status = outcome.status if outcome.status is not None else pod.get("status")
-            seen[key] = _Settled(pod.get("spec"), status, _kubelet_meta(pod), outcome.wake_at)
+            if outcome.status is None:
+                found: Obj | None = pod
+                status = pod.get("status")
+            else:  # the pod will be found so once the new status is stored
+                found = None
+                status = outcome.status
+            seen[key] = _Settled(
+                key, spec, status, _kubelet_meta(pod), outcome.wake_at, containers, found
+            )
         actions.extend(outcome.events)
         if outcome.status is not None:
             actions.append(
@@ -1107,8 +1296,7 @@ def plan_node(node: Obj, pods: list[Obj], now: datetime, quiet: QuietPods | None
             actions.append(outcome.delete)
         plan.wake(outcome.wake_at)
     if quiet is not None:
-        quiet.clear()
-        quiet.update(seen)
+        quiet.replace(seen)
     node_status = _node_status_update(node, ctx, now)
     if node_status is not None:
         status, became_ready = node_status
@@ -1138,7 +1326,8 @@ def _node_status_update(node: Obj, ctx: NodeContext, now: datetime) -> tuple[Obj
     conditions = kubelet_node_conditions(node, now)
     if conditions is None and not ctx.pulled:
         return None
-    status = copy_json(node.get("status") or {})
+    # A shallow copy is enough: only `conditions` and `images` change, and both are replaced.
+    status = dict(node.get("status") or {})
     became_ready = False
     if conditions is not None:
         was_ready = condition_true(status, "Ready")
@@ -1180,5 +1369,7 @@ class Kubelet:
         if node is None:
             self._quiet.pop(key[1], None)
             return Plan()
-        quiet = self._quiet.setdefault(key[1], {})
+        quiet = self._quiet.get(key[1])
+        if quiet is None:
+            quiet = self._quiet[key[1]] = QuietPods()
         return plan_node(node, pods_on_node(view, key[1]), now, quiet)

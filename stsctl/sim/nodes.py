@@ -252,6 +252,10 @@ class NodeLifecycleController:
     name = COMPONENT
     watches: tuple[str, ...] = ("Node", "Pod")
 
+    def __init__(self) -> None:
+        # Per node name: the node object last asked about and whether its pods matter.
+        self._watched: dict[str, tuple[Obj, bool]] = {}
+
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")
         if kind == "Node":
@@ -259,11 +263,19 @@ class NodeLifecycleController:
         if kind == "Pod":
             name = _spec(obj).get("nodeName")
             node = view.get("Node", None, str(name)) if name else None
-            # Pods matter here only while their node is (or was just) down.
-            if node is None or not (node_is_down(node) or DOWN_SINCE in get_annotations(node)):
+            if node is None or not self._pods_matter(str(name), node):
                 return []
             return [("", str(name))]
         return []
+
+    def _pods_matter(self, name: str, node: Obj) -> bool:
+        """Pods matter here only while their node is (or was just) down. Asked for every pod
+        change, and a node object rarely changes: the answer is kept per node object."""
+        known = self._watched.get(name)
+        if known is None or known[0] is not node:
+            known = (node, node_is_down(node) or DOWN_SINCE in get_annotations(node))
+            self._watched[name] = known
+        return known[1]
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:
         return [("", str(_meta(n).get("name", ""))) for n in view.list("Node")]

@@ -27,6 +27,7 @@ a full node (deleted, or finished) makes the scheduler try the waiting pods agai
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -213,14 +214,7 @@ class ClusterSnapshot:
 
     def static_reasons(self, pod: Obj) -> list[str | None]:
         """`node_filter_reason` for every node, shared by pods with the same constraints."""
-        spec = _spec(pod)
-        signature = repr(
-            (
-                spec.get("tolerations"),
-                spec.get("nodeSelector"),
-                (spec.get("affinity") or {}).get("nodeAffinity"),
-            )
-        )
+        signature = constraints_signature(pod)
         reasons = self._static.get(signature)
         if reasons is None:
             reasons = [node_filter_reason(pod, node) for node in self.nodes]
@@ -239,6 +233,62 @@ class ClusterSnapshot:
             volumes={_name(v): v for v in view.list("PersistentVolume")},
             classes={_name(c): c for c in view.list("StorageClass")},
         )
+
+
+def constraints_signature(pod: Obj) -> str:
+    """What the node-only filters read off a pod: pods with the same signature get the same
+    verdicts on every node."""
+    spec = _spec(pod)
+    return repr(
+        (
+            spec.get("tolerations"),
+            spec.get("nodeSelector"),
+            (spec.get("affinity") or {}).get("nodeAffinity"),
+        )
+    )
+
+
+class _FreeNodes:
+    """The fewest-pods choice of one scheduling pass for pods with no volumes to place, without
+    looking at every node for every pod.
+
+    Per constraint signature, a heap of (pods on the node, name, index) over the nodes the
+    node-only filters let through. Entries are refreshed lazily: counts only grow during a pass,
+    so an entry is never above its node's count, and the top, once refreshed, is the node with
+    the fewest pods (ties by name), as the full scan picks it. A node that is full stays full for
+    the rest of the pass and leaves the heap.
+    """
+
+    def __init__(self, snap: ClusterSnapshot, counts: dict[str, int]) -> None:
+        self.snap = snap
+        self.counts = counts
+        self.heaps: dict[str, list[tuple[int, str, int]]] = {}
+
+    def best(self, pod: Obj) -> tuple[int, str, Obj] | None:
+        """(pods on it, name, node) of the node to bind `pod` to; None when no node fits."""
+        counts = self.counts
+        signature = constraints_signature(pod)
+        heap = self.heaps.get(signature)
+        if heap is None:
+            names = self.snap.node_names()
+            heap = [
+                (counts.get(names[i], 0), names[i], i)
+                for i, reason in enumerate(self.snap.static_reasons(pod))
+                if reason is None
+            ]
+            heapq.heapify(heap)
+            self.heaps[signature] = heap
+        capacities = self.snap.capacities()
+        while heap:
+            count, name, index = heap[0]
+            current = counts.get(name, 0)
+            if current != count:
+                heapq.heapreplace(heap, (current, name, index))
+            elif count + 1 > capacities[index]:
+                heapq.heappop(heap)
+            else:
+                return count, name, self.snap.nodes[index]
+        return None
 
 
 def _prefilter_volumes(pod: Obj, snap: ClusterSnapshot) -> tuple[_Volumes, str | None]:
@@ -375,7 +425,7 @@ def _unschedulable(pod: Obj, message: str, now: datetime) -> list[Action]:
     old = get_condition(pod.get("status"), POD_SCHEDULED)
     if old is not None and old.get("status") == "False" and old.get("message") == message:
         return []
-    status = copy_json(pod.get("status") or {})
+    status = _status_to_change(pod)
     status.setdefault("phase", "Pending")
     set_condition(status, _scheduled_condition(pod, "False", "Unschedulable", message), now)
     m = _meta(pod)
@@ -385,11 +435,21 @@ def _unschedulable(pod: Obj, message: str, now: datetime) -> list[Action]:
     ]
 
 
+def _status_to_change(pod: Obj) -> Obj:
+    """A copy of the pod's status that `set_condition` may change: the status and its
+    conditions list are copied, the rest is shared (objects are never changed in place)."""
+    status = dict(pod.get("status") or {})
+    conditions = status.get("conditions")
+    if isinstance(conditions, list):
+        status["conditions"] = list(conditions)
+    return status
+
+
 def _bind(pod: Obj, node_name: str, now: datetime) -> list[Action]:
     m = _meta(pod)
-    bound = copy_json(pod)
-    bound.setdefault("spec", {})["nodeName"] = node_name
-    status = copy_json(pod.get("status") or {})
+    # Only spec.nodeName changes: copy that path, share the rest.
+    bound = {**pod, "spec": {**pod.get("spec", {}), "nodeName": node_name}}
+    status = _status_to_change(pod)
     status.setdefault("phase", "Pending")
     set_condition(status, _scheduled_condition(pod, "True"), now)
     namespace = m.get("namespace", "")
@@ -406,9 +466,22 @@ def _bind(pod: Obj, node_name: str, now: datetime) -> list[Action]:
 
 
 def plan_pod(
-    pod: Obj, snap: ClusterSnapshot, counts: dict[str, int], now: datetime
+    pod: Obj,
+    snap: ClusterSnapshot,
+    counts: dict[str, int],
+    now: datetime,
+    free: _FreeNodes | None = None,
+    claim_names: list[str] | None = None,
 ) -> tuple[list[Action], str | None, datetime | None]:
-    """Schedule one pod: (actions, node it was bound to, when to look again)."""
+    """Schedule one pod: (actions, node it was bound to, when to look again). `free`: this
+    pass's `_FreeNodes` over `snap` and `counts`; `claim_names`: `pod_claim_names(pod)`."""
+    if free is not None and not (pod_claim_names(pod) if claim_names is None else claim_names):
+        # No claims: VolumeBinding has nothing to reject or check, the fewest-pods node among
+        # those the node-only filters let through is the choice.
+        fewest = free.best(pod)
+        if fewest is not None:
+            return _bind(pod, fewest[1], now), fewest[1], None
+        # No node fits (or there is none): the full scan below says why.
     num_nodes = len(snap.nodes)
     claims, rejection = _prefilter_volumes(pod, snap)
     if rejection is None and claims.immediate:
@@ -425,11 +498,11 @@ def plan_pod(
         return _unschedulable(pod, prefilter_failure_message(num_nodes, rejection), now), None, None
     if num_nodes == 0:
         return _unschedulable(pod, NO_NODES, now), None, None
+    with_volumes = bool(claims.bound or claims.delayed)
     # filter_node for every node, with the node-only verdicts shared and the fewest-pods
     # choice made on the way.
     reasons: list[str] = []
     best: tuple[int, str, Obj] | None = None
-    with_volumes = bool(claims.bound or claims.delayed)
     for node, name, capacity, reason in zip(
         snap.nodes, snap.node_names(), snap.capacities(), snap.static_reasons(pod), strict=True
     ):
@@ -496,15 +569,28 @@ def _volumes_to_bind(claims: _Volumes, node: Obj, snap: ClusterSnapshot) -> list
     return actions or None
 
 
-def _selected_node(pod: Obj, snap: ClusterSnapshot) -> str | None:
+def _selected_node(
+    pod: Obj, snap: ClusterSnapshot, claim_names: list[str] | None = None
+) -> str | None:
     namespace = str(_meta(pod).get("namespace", ""))
-    for name in pod_claim_names(pod):
+    for name in pod_claim_names(pod) if claim_names is None else claim_names:
         claim = snap.claims.get((namespace, name))
         if claim is not None:
             selected = (_meta(claim).get("annotations") or {}).get(ANN_SELECTED_NODE)
             if selected:
                 return str(selected)
     return None
+
+
+def _queue_order(pod: Obj) -> tuple[str, str, tuple[tuple[int, int | str], ...]]:
+    """The scheduling queue is first in, first out; pods created in the same second are taken
+    in natural name order (web-2 before web-10), the order a StatefulSet creates them in."""
+    m = _meta(pod)
+    return (
+        str(m.get("creationTimestamp", "")),
+        str(m.get("namespace", "")),
+        _natural(str(m.get("name", ""))),
+    )
 
 
 def plan_scheduling(snap: ClusterSnapshot, now: datetime) -> Plan:
@@ -517,22 +603,19 @@ def schedule(snap: ClusterSnapshot, now: datetime) -> tuple[Plan, bool]:
     plan = Plan()
     waiting = False
     counts: dict[str, int] = {}
+    pending: list[Obj] = []
     for pod in snap.pods:
         node = _spec(pod).get("nodeName")
-        if node and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
-            counts[node] = counts.get(node, 0) + 1
-    pending = [p for p in snap.pods if _pending(p)]
-    # The scheduling queue is first in, first out; pods created in the same second are taken
-    # in natural name order (web-2 before web-10), the order a StatefulSet creates them in.
-    pending.sort(
-        key=lambda p: (
-            str(_meta(p).get("creationTimestamp", "")),
-            str(_meta(p).get("namespace", "")),
-            _natural(_name(p)),
-        )
-    )
+        if node:
+            if (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                counts[node] = counts.get(node, 0) + 1
+        elif _pending(pod):
+            pending.append(pod)
+    pending.sort(key=_queue_order)
+    free = _FreeNodes(snap, counts)
     for pod in pending:
-        selected = _selected_node(pod, snap)
+        claim_names = pod_claim_names(pod)
+        selected = _selected_node(pod, snap, claim_names) if claim_names else None
         view = snap
         if selected is not None:
             # The pod is in its binding cycle for the node chosen for its volumes.
@@ -545,7 +628,9 @@ def schedule(snap: ClusterSnapshot, now: datetime) -> tuple[Plan, bool]:
             )
             if not view.nodes:
                 view = snap
-        actions, node_name, wake = plan_pod(pod, view, counts, now)
+        actions, node_name, wake = plan_pod(
+            pod, view, counts, now, free if view is snap else None, claim_names
+        )
         plan.add(*actions)
         plan.wake(wake)
         if node_name is not None:

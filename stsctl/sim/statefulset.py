@@ -63,11 +63,7 @@ from stsctl.core.identity import (
 )
 from stsctl.core.podstate import (
     available_at,
-    is_created,
-    is_running_and_ready,
     is_terminating,
-    pod_revision,
-    ready_condition,
 )
 from stsctl.core.revisions import (
     apply_revision,
@@ -163,7 +159,7 @@ class StatefulSetController:
         return plan
 
     def _keys_for_owned(self, obj: dict[str, Any], namespace: str, view: ClusterView) -> list[Key]:
-        ref = controller_of(obj)
+        ref = _controller_ref(obj)
         if ref is not None:
             if ref.get("kind") != STATEFULSET_KIND:
                 return []
@@ -260,6 +256,16 @@ def new_stateful_pod(sts: dict[str, Any], ordinal: int) -> dict[str, Any]:
     generateName `<set>-`; a controller reference; the template spec with hostname,
     subdomain (= serviceName) and one volume per claim template, named after the template.
     """
+    return _stateful_pod(sts, ordinal, None, share=False)
+
+
+def _stateful_pod(
+    sts: dict[str, Any], ordinal: int, revision: str | None, *, share: bool
+) -> dict[str, Any]:
+    """`new_stateful_pod`, with the revision label when `revision` is given. `share`: the pod
+    shares the parts of the template spec it does not change instead of copying them (for
+    pods that only go to the API server, which copies what it creates; objects are never
+    changed in place)."""
     set_meta = sts.get("metadata") or {}
     set_name = str(set_meta.get("name", ""))
     spec = sts.get("spec") or {}
@@ -269,6 +275,8 @@ def new_stateful_pod(sts: dict[str, Any], ordinal: int) -> dict[str, Any]:
     labels = dict(template_meta.get("labels") or {})
     labels[POD_NAME_LABEL] = name
     labels[POD_INDEX_LABEL] = str(ordinal)
+    if revision is not None:
+        labels[REVISION_LABEL] = revision
     metadata: dict[str, Any] = {
         "name": name,
         "generateName": f"{set_name}-",
@@ -280,7 +288,8 @@ def new_stateful_pod(sts: dict[str, Any], ordinal: int) -> dict[str, Any]:
     metadata["ownerReferences"] = [_set_reference(sts)]
     if template_meta.get("finalizers"):
         metadata["finalizers"] = list(template_meta["finalizers"])
-    pod_spec = copy_json(template.get("spec") or {})
+    template_spec = template.get("spec") or {}
+    pod_spec = dict(template_spec) if share else copy_json(template_spec)
     _update_storage(sts, pod_spec, ordinal)
     pod_spec["hostname"] = name
     if spec.get("serviceName"):
@@ -301,6 +310,21 @@ def new_versioned_pod(
     RollingUpdate without one: current below start + status.currentReplicas;
     otherwise (OnDelete, or at/above those bounds): the update revision.
     """
+    return _versioned_pod(
+        current_set, update_set, current_revision, update_revision, ordinal, share=False
+    )
+
+
+def _versioned_pod(
+    current_set: dict[str, Any],
+    update_set: dict[str, Any],
+    current_revision: str,
+    update_revision: str,
+    ordinal: int,
+    *,
+    share: bool,
+) -> dict[str, Any]:
+    """`new_versioned_pod` (`share`: see `_stateful_pod`)."""
     spec = current_set.get("spec") or {}
     strategy = spec.get("updateStrategy") or {}
     rolling = strategy.get("rollingUpdate")
@@ -311,11 +335,13 @@ def new_versioned_pod(
         and rolling is None
         and ordinal < start + current_replicas
     ) or (rolling is not None and ordinal < start + int(rolling.get("partition") or 0))
-    pod = new_stateful_pod(current_set if use_current else update_set, ordinal)
-    labels = dict(pod["metadata"]["labels"])
-    labels[REVISION_LABEL] = current_revision if use_current else update_revision
-    pod["metadata"]["labels"] = dict(sorted(labels.items()))
-    return pod
+    # The revision label goes in with the others: one sort gives the order two would.
+    return _stateful_pod(
+        current_set if use_current else update_set,
+        ordinal,
+        current_revision if use_current else update_revision,
+        share=share,
+    )
 
 
 def new_claims(sts: dict[str, Any], ordinal: int) -> list[dict[str, Any]]:
@@ -541,7 +567,7 @@ def _pod_reference(pod: dict[str, Any]) -> dict[str, Any]:
 # --- what the planner reads off each pod ----------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Facts:
     """Everything the sync reads off one pod object, computed once per object: the planner
     looks at every pod several times per sync and most pods are unchanged between syncs.
@@ -565,32 +591,55 @@ class _Facts:
     storage: tuple[Any, bool] | None = None  # (volumeClaimTemplates checked, storageMatches)
 
     @classmethod
-    def of(cls, pod: dict[str, Any]) -> _Facts:
+    def of(cls, pod: dict[str, Any], previous: _Facts | None = None) -> _Facts:
+        """The facts of `pod`. `previous`: the facts of an earlier object of the same name,
+        whose selector and storage verdicts still hold when the labels (or the spec) are the
+        very same objects, as they are after a status-only write."""
+        # The podstate predicates (is_created, is_running_and_ready, ...) read inline: this
+        # runs for every changed pod of every sync.
         meta = pod.get("metadata") or {}
         name = str(meta.get("name") or "")
         parent, ordinal = parent_and_ordinal(name)
-        ref = controller_of(pod)
-        ready_cond = ready_condition(pod)
+        controller_uid = None
+        for ref in meta.get("ownerReferences") or []:
+            if ref.get("controller") is True:  # controller_of, without copying the reference
+                controller_uid = str(ref.get("uid"))
+                break
+        status = pod.get("status") or {}
+        phase = str(status.get("phase") or "")
+        ready_cond = None
+        for cond in status.get("conditions") or []:
+            if cond.get("type") == "Ready":
+                ready_cond = cond
+                break
         ready = ready_cond is not None and ready_cond.get("status") == "True"
-        since = (ready_cond or {}).get("lastTransitionTime") if ready else None
-        return cls(
+        since = ready_cond.get("lastTransitionTime") if ready_cond is not None and ready else None
+        labels = meta.get("labels") or {}
+        facts = cls(
             pod=pod,
             name=name,
             namespace=str(meta.get("namespace") or ""),
             parent=parent,
             ordinal=ordinal,
-            controller_uid=str(ref.get("uid")) if ref is not None else None,
-            created=is_created(pod),
-            terminating=is_terminating(pod),
-            phase=str((pod.get("status") or {}).get("phase") or ""),
-            running_ready=is_running_and_ready(pod),
+            controller_uid=controller_uid,
+            created=phase != "",
+            terminating=bool(meta.get("deletionTimestamp")),
+            phase=phase,
+            running_ready=phase == "Running" and ready,
             ready=ready,
             ready_since=parse_time(str(since)) if since else None,
-            revision=pod_revision(pod),
+            revision=str(labels.get(REVISION_LABEL, "")),
             name_ok=ordinal >= 0
             and name == pod_name(parent, ordinal)
-            and (meta.get("labels") or {}).get(POD_NAME_LABEL) == name,
+            and labels.get(POD_NAME_LABEL) == name,
         )
+        if previous is not None and previous.name == name:
+            old_meta = previous.pod.get("metadata") or {}
+            if previous.selector is not None and old_meta.get("labels") is meta.get("labels"):
+                facts.selector = previous.selector
+            if previous.storage is not None and previous.pod.get("spec") is pod.get("spec"):
+                facts.storage = previous.storage
+        return facts
 
     def available(self, min_ready_seconds: int, now: datetime) -> bool:
         """`is_available`."""
@@ -625,7 +674,7 @@ class _FactsOf:
         name = str((pod.get("metadata") or {}).get("name") or "")
         facts = self.cache.get(name)
         if facts is None or facts.pod is not pod:
-            facts = _Facts.of(pod)
+            facts = _Facts.of(pod, facts)
         self.seen[name] = facts
         self._by_id[id(pod)] = facts
         return facts
@@ -633,12 +682,16 @@ class _FactsOf:
     def matches(self, facts: _Facts, selector_spec: Any, selector: Selector) -> bool:
         known = facts.selector
         if known is None or known[0] is not selector_spec:
-            known = (selector_spec, selector.matches(_labels(facts.pod)))
+            # Selector.matches only reads the labels: no copy needed.
+            labels = (facts.pod.get("metadata") or {}).get("labels") or {}
+            known = (selector_spec, selector.matches(labels))
             facts.selector = known
         return known[1]
 
     def storage_matches(self, sts: dict[str, Any], facts: _Facts) -> bool:
         templates = (sts.get("spec") or {}).get("volumeClaimTemplates")
+        if not templates:
+            return facts.ordinal >= 0  # what storage_matches is without templates
         known = facts.storage
         if known is None or known[0] is not templates:
             known = (templates, storage_matches(sts, facts.pod))
@@ -692,6 +745,9 @@ class _Sync:
     now: datetime
     facts: _FactsOf = field(default_factory=lambda: _FactsOf(None))
     work: list[Action] = field(default_factory=list)
+    # The set's event reference, built once per sync (events never change it: the recorder
+    # copies what it keeps).
+    _involved: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
     @property
     def set_name(self) -> str:
@@ -702,15 +758,17 @@ class _Sync:
         return int((self.sts.get("spec") or {}).get("minReadySeconds") or 0)
 
     def event(self, type_: str, reason: str, message: str) -> RecordEvent:
-        meta = self.sts.get("metadata") or {}
-        involved = {
-            "apiVersion": STATEFULSET_API_VERSION,
-            "kind": STATEFULSET_KIND,
-            "namespace": meta.get("namespace", "default"),
-            "name": meta.get("name", ""),
-            "uid": meta.get("uid", ""),
-            "resourceVersion": meta.get("resourceVersion", ""),
-        }
+        involved = self._involved
+        if involved is None:
+            meta = self.sts.get("metadata") or {}
+            involved = self._involved = {
+                "apiVersion": STATEFULSET_API_VERSION,
+                "kind": STATEFULSET_KIND,
+                "namespace": meta.get("namespace", "default"),
+                "name": meta.get("name", ""),
+                "uid": meta.get("uid", ""),
+                "resourceVersion": meta.get("resourceVersion", ""),
+            }
         return RecordEvent(
             involved, "Warning" if type_ == "Warning" else "Normal", reason, message, COMPONENT
         )
@@ -752,6 +810,8 @@ class _Sync:
         """`createPersistentVolumeClaims`: create missing claims; a claim being deleted is an
         error. `failure_verb` names the pod event recorded when a create fails (None: the
         claim's own event)."""
+        if not _has_claim_templates(sts):
+            return
         errors: list[str] = []
         for claim in new_claims(sts, ordinal_of(pod)):
             name = _name(claim)
@@ -825,6 +885,12 @@ class _Sync:
         # AlreadyExists is sunk without an event by the real controller.
         exists = _name(pod) in self.known_pod_names
         on_failure = None if exists else self.pod_event("create", pod, "{error}")
+        if not _has_claim_templates(sts):
+            # No claims whose owner references need fixing: the pod's create is all.
+            self.work.append(
+                Create(pod, on_success=(self.pod_event("create", pod),), on_failure=on_failure)
+            )
+            return
         marker = len(self.work)
         self.work.append(Create(pod, on_failure=on_failure))
         issued = self.update_claims_for_policy(sts, pod, self.pod_event("update", pod, "{error}"))
@@ -877,6 +943,10 @@ class _Sync:
                 on_failure=self.pod_event("update", updated, "{error}"),
             )
         )
+
+
+def _has_claim_templates(sts: dict[str, Any]) -> bool:
+    return bool((sts.get("spec") or {}).get("volumeClaimTemplates"))
 
 
 def _with_message(event: RecordEvent, message: str) -> RecordEvent:
@@ -991,16 +1061,19 @@ def plan_statefulset(
             plan.add(Update(_with_owner(revision, _set_reference(sts))))
 
     # 2. Pods: claim (adopt/release) like the ControllerRefManager.
-    candidates: dict[str, dict[str, Any]] = {}
+    # The pods go from step to step with their facts (`_Facts.pod`), looked up once.
+    candidates: dict[str, _Facts] = {}
     in_order = True
     last = ""
     for pod in [*pods, *(namespace_pods or ())]:
         f = facts_of(pod)
         if f.namespace in (namespace, "") and f.name not in candidates:
-            candidates[f.name] = pod
+            candidates[f.name] = f
             in_order = in_order and f.name >= last
             last = f.name
-    ordered = list(candidates.values()) if in_order else sorted(candidates.values(), key=_name)
+    ordered = (
+        list(candidates.values()) if in_order else sorted(candidates.values(), key=lambda f: f.name)
+    )
     claimed = _claim_pods(sts, selector, ordered, deleting, plan, facts_of)
 
     # 3. Revisions: current and update.
@@ -1037,8 +1110,8 @@ def plan_statefulset(
     )
     mrs = sync.min_ready_seconds
 
-    def counts_of(pods_: Iterable[dict[str, Any]]) -> dict[str, Any]:
-        counts = _replica_counts(map(facts_of, pods_), mrs, current_name, update_name, now)
+    def counts_of(facts: Iterable[_Facts]) -> dict[str, Any]:
+        counts = _replica_counts(facts, mrs, current_name, update_name, now)
         return statefulset_status(
             observed_generation=int(meta.get("generation") or 0),
             counts=counts,
@@ -1050,24 +1123,30 @@ def plan_statefulset(
     # 4. Slots and condemned pods.
     start = start_ordinal(sts)
     replica_count = desired_replicas(sts)
-    slots: list[dict[str, Any] | None] = [None] * replica_count
-    condemned: list[dict[str, Any]] = []
-    for pod in claimed:
-        ordinal = facts_of(pod).ordinal
+    slots: list[_Facts | None] = [None] * replica_count
+    condemned_facts: list[_Facts] = []
+    for f in claimed:
+        ordinal = f.ordinal
         if start <= ordinal < start + replica_count:
-            slots[ordinal - start] = pod
+            slots[ordinal - start] = f
         elif ordinal >= 0:
-            condemned.append(pod)
-    replicas: list[dict[str, Any]] = [
-        pod
-        if pod is not None
-        else new_versioned_pod(current_set, update_set, current_name, update_name, start + i)
-        for i, pod in enumerate(slots)
+            condemned_facts.append(f)
+    replica_facts = [
+        f
+        if f is not None
+        else facts_of(
+            # Pods made here only go to the API server (Create), which copies them.
+            _versioned_pod(
+                current_set, update_set, current_name, update_name, start + i, share=True
+            )
+        )
+        for i, f in enumerate(slots)
     ]
-    condemned.sort(key=lambda p: facts_of(p).ordinal, reverse=True)
-    replica_facts = [facts_of(p) for p in replicas]
+    replicas = [f.pod for f in replica_facts]
+    condemned_facts.sort(key=lambda f: f.ordinal, reverse=True)
+    condemned = [f.pod for f in condemned_facts]
     first_unavailable: dict[str, Any] | None = None
-    for f in [*replica_facts, *map(facts_of, reversed(condemned))]:
+    for f in [*replica_facts, *reversed(condemned_facts)]:
         if f.unavailable(mrs, now):
             first_unavailable = f.pod
             break
@@ -1078,7 +1157,7 @@ def plan_statefulset(
         current_delta = _pod_passes(
             sync, update_set, replicas, condemned, first_unavailable, update_name, replica_facts
         )
-        new_status = counts_of([*replicas, *condemned])
+        new_status = counts_of([*replica_facts, *condemned_facts])
         if current_delta:
             new_status["currentReplicas"] = (
                 int(new_status.get("currentReplicas") or 0) - current_delta
@@ -1094,7 +1173,7 @@ def plan_statefulset(
                 kind="StatefulSet", namespace=namespace, name=_name(sts), status=new_status
             )
         )
-    live = {current_name, update_name, *(facts_of(p).revision for p in claimed)}
+    live = {current_name, update_name, *(f.revision for f in claimed)}
     limit = spec.get("revisionHistoryLimit")
     for revision in history_to_truncate(
         sorted_revisions, live, 10 if limit is None else int(limit)
@@ -1108,7 +1187,8 @@ def plan_statefulset(
             )
         )
     plan.add(*sync.work)
-    plan.wake(_next_availability(claimed, mrs, now))
+    if mrs > 0:  # (nothing to wait for otherwise)
+        plan.wake(_next_availability([f.pod for f in claimed], mrs, now))
     facts_of.keep()
     return plan
 
@@ -1133,6 +1213,9 @@ def _pod_passes(
     now = sync.now
     facts_of = sync.facts
     rf = replica_facts if replica_facts is not None else [facts_of(p) for p in replicas]
+    # Without claim templates there are no claims to create, check or fix for any pod.
+    with_claims = _has_claim_templates(sts)
+    update_claims = _has_claim_templates(update_set)
 
     def process_replica(i: int) -> bool:
         pod = replicas[i]
@@ -1142,12 +1225,12 @@ def _pod_passes(
                 sync.delete_pod(pod)
             return True
         if not f.created:
-            if _claim_is_stale(sync, pod):
+            if with_claims and _claim_is_stale(sync, pod):
                 return True
             sync.create_pod(pod)
             # A pod created in this sync is still the local object: nothing else applies.
             return monotonic
-        if f.phase == "Pending":
+        if with_claims and f.phase == "Pending":
             _create_missing_claims(sync, pod)
         if monotonic and (f.terminating or not f.running_ready or not f.available(mrs, now)):
             return True
@@ -1156,7 +1239,7 @@ def _pod_passes(
             and f.parent == set_name
             and f.namespace == set_namespace
             and facts_of.storage_matches(sts, f)
-            and sync.claims_match_policy(update_set, pod)
+            and (not update_claims or sync.claims_match_policy(update_set, pod))
         ):
             return False
         sync.update_pod(update_set, pod)
@@ -1234,6 +1317,8 @@ def _claim_is_stale(sync: _Sync, pod: dict[str, Any]) -> bool:
 
 def _create_missing_claims(sync: _Sync, pod: dict[str, Any]) -> None:
     """`createMissingPersistentVolumeClaims` for a Pending pod."""
+    if not _has_claim_templates(sync.sts):
+        return  # nothing to create or fix (saves preparing the failure event)
     sync.create_claims(sync.sts, pod, None)
     sync.update_claims_for_policy(sync.sts, pod, sync.pod_event("update", pod, "{error}"))
 
@@ -1273,25 +1358,25 @@ def _update_revision(
 def _claim_pods(
     sts: dict[str, Any],
     selector: Selector,
-    candidates: list[dict[str, Any]],
+    candidates: list[_Facts],
     deleting: bool,
     plan: Plan,
-    facts_of: _FactsOf | None = None,
-) -> list[dict[str, Any]]:
-    """`ClaimPods`: adopt orphans that match, release owned pods that no longer match."""
-    facts_of = facts_of or _FactsOf(None)
+    facts_of: _FactsOf,
+) -> list[_Facts]:
+    """`ClaimPods`: adopt orphans that match, release owned pods that no longer match.
+    Takes and returns pods with their facts (an adopted pod is the updated copy)."""
     set_uid = _uid(sts)
     set_name = _name(sts)
     selector_spec = (sts.get("spec") or {}).get("selector")
-    claimed: list[dict[str, Any]] = []
-    for pod in candidates:
-        f = facts_of(pod)
+    claimed: list[_Facts] = []
+    for f in candidates:
         if f.controller_uid is not None and f.controller_uid != set_uid:
             continue  # another controller's pod: the common case is cheap
+        pod = f.pod
         matches = f.parent == set_name and facts_of.matches(f, selector_spec, selector)
         if f.controller_uid is not None:  # ours
             if matches:
-                claimed.append(pod)
+                claimed.append(f)
             elif not deleting:
                 released = copy_json(pod)
                 refs = [r for r in _refs(pod) if r.get("uid") != set_uid]
@@ -1301,11 +1386,11 @@ def _claim_pods(
                     released["metadata"].pop("ownerReferences", None)
                 plan.add(Update(released))
             continue
-        if deleting or not matches or is_terminating(pod):
+        if deleting or not matches or f.terminating:
             continue
         adopted = _with_owner(pod, _set_reference(sts))
         plan.add(Update(adopted))
-        claimed.append(adopted)
+        claimed.append(facts_of(adopted))
     return claimed
 
 
@@ -1323,8 +1408,16 @@ def _next_availability(
     return min(times) if times else None
 
 
+def _controller_ref(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """`controller_of` without the copy, for reading only (every pod change asks for it)."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller") is True:
+            return ref
+    return None
+
+
 def _ours_or_orphan(obj: dict[str, Any], uid: str) -> bool:
-    ref = controller_of(obj)
+    ref = _controller_ref(obj)
     return ref is None or ref.get("uid") == uid
 
 
