@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import typer
+from stsctl.cli.help import App
 
 HELP = """\
 stsctl: a focused, kubectl-like tool for Kubernetes StatefulSets.
@@ -12,24 +12,26 @@ Works on the built-in local cluster by default (state in $STSCTL_HOME), or on a 
 Exit codes: 0 success, 1 error, 2 usage error.
 """
 
-app = typer.Typer(
+app = App(
     name="stsctl",
     help=HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 @app.callback()
 def root() -> None:
-    # A callback keeps `stsctl` a group even when only one command module is loaded.
-    pass
+    # A callback keeps `stsctl` a group even when only one command module is loaded. It runs
+    # before every subcommand: start-up is over.
+    from stsctl.cli.startup import resume_collector
+
+    resume_collector()
 
 
-def load_commands(verb: str | None = None) -> typer.Typer:
+def load_commands(verb: str | None = None) -> App:
     """Register the commands and return the app.
 
     With the `verb` being run, only its module is imported: start-up then pays for one command's

@@ -87,9 +87,9 @@ def ask_typed(question: str, word: str) -> bool:
     exactly. End of input counts as no."""
     import sys
 
-    from stsctl.render.console import err
+    from stsctl.render.console import stderr
 
-    err().file.write(f"{question} ")
-    err().file.flush()
+    stderr().write(f"{question} ")
+    stderr().flush()
     answer = sys.stdin.readline()
     return answer.strip() == word

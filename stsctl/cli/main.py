@@ -94,6 +94,9 @@ def _silence_stdout() -> None:
 
 def main() -> None:
     """Console-script entry point for `stsctl` and `kubectl-sts`."""
+    from stsctl.cli.startup import pause_collector
+
+    pause_collector()
     code = run(sys.argv[1:], _program_name(sys.argv[0]))
     try:
         sys.stdout.flush()

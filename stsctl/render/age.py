@@ -18,6 +18,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _US_PER_SECOND = 1_000_000
 _US_PER_MINUTE = 60 * _US_PER_SECOND
 _US_PER_HOUR = 60 * _US_PER_MINUTE
+_MICROSECOND = timedelta(microseconds=1)  # built once: AGE is worked out for every pod row
 
 
 def _truncated(us: int, unit: int) -> int:
@@ -26,7 +27,7 @@ def _truncated(us: int, unit: int) -> int:
 
 
 def _microseconds(delta: timedelta) -> int:
-    return delta // timedelta(microseconds=1)
+    return delta // _MICROSECOND
 
 
 def human_duration(delta: timedelta) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from stsctl.render.outputs import format_names
+
+if TYPE_CHECKING:
+    import yaml
 
 Obj = dict[str, Any]
 
@@ -49,25 +51,33 @@ def format_json(value: Obj, *, show_managed_fields: bool = False) -> str:
     )
 
 
-class _Dumper(yaml.SafeDumper):
-    def choose_scalar_style(self) -> str:
-        # go-yaml (kubectl) quotes with double quotes where PyYAML would pick single ones.
-        style: str = super().choose_scalar_style()
-        return '"' if style == "'" else style
-
-
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style = "|" if "\n" in data and not data.endswith(" ") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
-_Dumper.add_representer(str, _str_representer)
+@cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """kubectl's YAML dumper, built on first use: importing PyYAML costs a table's start-up
+    several milliseconds it does not need."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def choose_scalar_style(self) -> str:
+            # go-yaml (kubectl) quotes with double quotes where PyYAML would pick single ones.
+            style: str = super().choose_scalar_style()
+            return '"' if style == "'" else style
+
+    Dumper.add_representer(str, _str_representer)
+    return Dumper
 
 
 def format_yaml(value: Obj, *, show_managed_fields: bool = False) -> str:
+    import yaml
+
     return yaml.dump(
         _prepare(value, show_managed_fields),
-        Dumper=_Dumper,
+        Dumper=_dumper(),
         sort_keys=True,
         default_flow_style=False,
         allow_unicode=True,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.live import Live
-from rich.measure import Measurement
+from rich.measure import Measurement, measure_renderables
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -160,6 +160,23 @@ class PodRow:
     settled: bool = False
     quiet: bool = False
     muted: bool = False
+
+    def cells(self) -> tuple[str, ...]:
+        """The texts of the table's columns (`COLUMNS`), in order."""
+        return (
+            str(self.ordinal) if self.ordinal >= 0 else "",
+            self.name,
+            self.status,
+            self.ready,
+            self.restarts,
+            self.revision,
+            self.claims,
+            self.node,
+            self.ip,
+            self.dns,
+            self.age,
+            self.note,
+        )
 
 
 @dataclass(slots=True)
@@ -437,13 +454,7 @@ class PodTable:
 
     def __init__(self, rows: Sequence[PodRow], width: int) -> None:
         self.rows = rows
-        cells = [
-            [
-                str(row.ordinal) if row.ordinal >= 0 else "",
-                *(getattr(row, c.field) for c in COLUMNS[1:]),
-            ]
-            for row in rows
-        ]
+        cells = [row.cells() for row in rows]
         widths = [len(c.header) for c in COLUMNS]
         for i, values in enumerate(zip(*cells, strict=True)):
             widths[i] = max(widths[i], *map(len, values))
@@ -455,24 +466,27 @@ class PodTable:
                 break
             keep.remove(COLUMNS.index(column))
         self.keep = keep
-        self.pads = [widths[i] + GAP for i in keep]
         self.cells = cells
         self.width = min(width, _total(widths, keep))
+        # Every kept cell but the last is padded to its column's width plus the gap, so a row is
+        # one `str.format` and each column starts at a fixed offset.
+        pads = [widths[i] + GAP for i in keep]
+        self.starts = [sum(pads[:n]) for n in range(len(keep))]
+        self.format = "".join(f"{{{i}:<{pad}}}" for i, pad in zip(keep[:-1], pads, strict=False))
+        self.format += f"{{{keep[-1]}}}"
 
-    def _line(self, texts: Sequence[str], styles: Sequence[Style]) -> Iterator[Segment]:
-        """One row as few segments as its styles allow (cells are the kept columns only)."""
-        end = len(texts)
-        while end > 1 and not texts[end - 1]:
-            end -= 1  # no padding after the last cell with text
-        pads = self.pads
-        parts = [texts[n].ljust(pads[n]) for n in range(end - 1)]
-        parts.append(texts[end - 1] + "\n")
+    def _line(self, cells: Sequence[str], styles: Sequence[Style]) -> Iterator[Segment]:
+        """One row as few segments as its styles allow; no padding after its last text."""
+        text = self.format.format(*cells).rstrip(" ")
+        starts = self.starts
         start, current = 0, styles[0]
-        for n in range(1, end):
+        for n in range(1, len(styles)):
             if styles[n] is not current:
-                yield Segment("".join(parts[start:n]), current)
-                start, current = n, styles[n]
-        yield Segment("".join(parts[start:end]), current)
+                if starts[n] >= len(text):
+                    break
+                yield Segment(text[start : starts[n]], current)
+                start, current = starts[n], styles[n]
+        yield Segment(text[start:] + "\n", current)
 
     def _styles(self, row: PodRow) -> tuple[Style, ...]:
         muted = style("live.muted")
@@ -495,8 +509,8 @@ class PodTable:
         return tuple(every[i] for i in self.keep)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        keep = self.keep
-        yield from self._line([COLUMNS[i].header for i in keep], [style("live.header")] * len(keep))
+        headers = [c.header for c in COLUMNS]
+        yield from self._line(headers, [style("live.header")] * len(self.keep))
         # Rows share a handful of style patterns: work each out once.
         patterns: dict[tuple[str, str, str, str, bool], tuple[Style, ...]] = {}
         for row, cells in zip(self.rows, self.cells, strict=True):
@@ -504,7 +518,7 @@ class PodTable:
             styles = patterns.get(key)
             if styles is None:
                 styles = patterns[key] = self._styles(row)
-            yield from self._line([cells[i] for i in keep], styles)
+            yield from self._line(cells, styles)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(self.width, self.width)
@@ -763,7 +777,26 @@ def render_view(
     parts: list[RenderableType] = [*header, Text(""), PodTable(rows, width)]
     if why:
         parts += [Text(""), *why]
-    return Group(*parts)
+    return _Frame(parts)
+
+
+class _Frame:
+    """The parts of a frame one under the other (rich's `Group`), with the pod table's rows
+    handed straight to the console: a thousand rows are a few thousand segments, each of which
+    a nested `Group` passed up through one more generator."""
+
+    def __init__(self, parts: Sequence[RenderableType]) -> None:
+        self.parts = parts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for part in self.parts:
+            if isinstance(part, PodTable):
+                yield from part.__rich_console__(console, options)
+            else:
+                yield part
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return measure_renderables(console, options, self.parts)
 
 
 # --- views -------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from typing import Any
 
 from stsctl.core import resources
 from stsctl.core.objects import meta as _meta
-from stsctl.core.quantity import canonical_quantity
 from stsctl.render.age import age, parse_timestamp, since
 
 Obj = Mapping[str, Any]
@@ -196,6 +195,10 @@ def quantity_text(value: Any) -> str:
     """A quantity as `Quantity.String()` prints it (`1024Mi` → `1Gi`); `0` when unset."""
     if value is None or value == "":
         return "0"
+    # Only volume tables show quantities: the exact arithmetic behind them (fractions, decimal)
+    # stays out of the start-up of `get pods`.
+    from stsctl.core.quantity import canonical_quantity
+
     try:
         return canonical_quantity(value)
     except (ValueError, TypeError):
@@ -284,8 +287,17 @@ def _condition_true(status: Obj, condition_type: str) -> bool:
     )
 
 
+def _later(current: datetime | None, candidate: Any) -> datetime | None:
+    when = parse_timestamp(candidate)
+    if when is not None and (current is None or current < when):
+        return when
+    return current
+
+
 def summarize_pod(pod: Obj, now: datetime) -> PodSummary:
     """kubectl's `printPod`: readiness, the STATUS reason and `N (5m ago)` restarts."""
+    # Live views summarize every pod of a big set for their first frame: the common shape (no
+    # init containers, one container) takes the fewest steps.
     spec = _dict(pod.get("spec"))
     status = _dict(pod.get("status"))
     containers = _list(spec.get("containers"))
@@ -298,79 +310,75 @@ def summarize_pod(pod: Obj, now: datetime) -> PodSummary:
     last_sidecar_restart: datetime | None = None
 
     phase = _str(status.get("phase"))
-    reason = phase
-    if status.get("reason"):
-        reason = _str(status["reason"])
+    reason = _str(status["reason"]) if status.get("reason") else phase
     for cond in _list(status.get("conditions")):
         if (
             isinstance(cond, dict)
-            and cond.get("type") == "PodScheduled"
             and cond.get("reason") == "SchedulingGated"
+            and cond.get("type") == "PodScheduled"
         ):
             reason = "SchedulingGated"
 
-    by_name = {_str(c.get("name")): c for c in init_specs}
-    total += sum(1 for c in init_specs if _is_restartable_init(c))
-
-    def later(current: datetime | None, candidate: Any) -> datetime | None:
-        when = parse_timestamp(candidate)
-        if when is not None and (current is None or current < when):
-            return when
-        return current
-
     initializing = False
-    for i, cs in enumerate(_list(status.get("initContainerStatuses"))):
-        cs = _dict(cs)
-        count = int(cs.get("restartCount") or 0)
-        restarts += count
-        last_terminated = _dict(_dict(cs.get("lastState")).get("terminated"))
-        if last_terminated:
-            last_restart = later(last_restart, last_terminated.get("finishedAt"))
-        sidecar = _is_restartable_init(by_name.get(_str(cs.get("name"))))
-        if sidecar:
-            sidecar_restarts += count
+    init_statuses = _list(status.get("initContainerStatuses"))
+    if init_specs or init_statuses:
+        by_name = {_str(c.get("name")): c for c in init_specs}
+        total += sum(1 for c in init_specs if _is_restartable_init(c))
+        for i, cs in enumerate(init_statuses):
+            cs = _dict(cs)
+            count = int(cs.get("restartCount") or 0)
+            restarts += count
+            last_terminated = _dict(_dict(cs.get("lastState")).get("terminated"))
             if last_terminated:
-                last_sidecar_restart = later(
-                    last_sidecar_restart, last_terminated.get("finishedAt")
-                )
-        state = _dict(cs.get("state"))
-        terminated = state.get("terminated")
-        waiting = state.get("waiting")
-        if isinstance(terminated, dict) and int(terminated.get("exitCode") or 0) == 0:
-            continue
-        if sidecar and cs.get("started") is True:
-            if cs.get("ready") is True:
-                ready += 1
-            continue
-        if isinstance(terminated, dict):
-            if not terminated.get("reason"):
-                if int(terminated.get("signal") or 0) != 0:
-                    reason = f"Init:Signal:{int(terminated['signal'])}"
+                last_restart = _later(last_restart, last_terminated.get("finishedAt"))
+            sidecar = _is_restartable_init(by_name.get(_str(cs.get("name"))))
+            if sidecar:
+                sidecar_restarts += count
+                if last_terminated:
+                    last_sidecar_restart = _later(
+                        last_sidecar_restart, last_terminated.get("finishedAt")
+                    )
+            state = _dict(cs.get("state"))
+            terminated = state.get("terminated")
+            waiting = state.get("waiting")
+            if isinstance(terminated, dict) and int(terminated.get("exitCode") or 0) == 0:
+                continue
+            if sidecar and cs.get("started") is True:
+                if cs.get("ready") is True:
+                    ready += 1
+                continue
+            if isinstance(terminated, dict):
+                if not terminated.get("reason"):
+                    if int(terminated.get("signal") or 0) != 0:
+                        reason = f"Init:Signal:{int(terminated['signal'])}"
+                    else:
+                        reason = f"Init:ExitCode:{int(terminated.get('exitCode') or 0)}"
                 else:
-                    reason = f"Init:ExitCode:{int(terminated.get('exitCode') or 0)}"
+                    reason = "Init:" + _str(terminated["reason"])
+            elif (
+                isinstance(waiting, dict)
+                and waiting.get("reason")
+                and waiting.get("reason") != "PodInitializing"
+            ):
+                reason = "Init:" + _str(waiting["reason"])
             else:
-                reason = "Init:" + _str(terminated["reason"])
-        elif (
-            isinstance(waiting, dict)
-            and waiting.get("reason")
-            and waiting.get("reason") != "PodInitializing"
-        ):
-            reason = "Init:" + _str(waiting["reason"])
-        else:
-            reason = f"Init:{i}/{len(init_specs)}"
-        initializing = True
-        break
+                reason = f"Init:{i}/{len(init_specs)}"
+            initializing = True
+            break
 
     if not initializing or _condition_true(status, "Initialized"):
         restarts = sidecar_restarts
         last_restart = last_sidecar_restart
         has_running = False
         for cs in reversed(_list(status.get("containerStatuses"))):
-            cs = _dict(cs)
+            if not isinstance(cs, dict):
+                cs = {}
             restarts += int(cs.get("restartCount") or 0)
-            last_terminated = _dict(_dict(cs.get("lastState")).get("terminated"))
-            if last_terminated:
-                last_restart = later(last_restart, last_terminated.get("finishedAt"))
+            last_state = cs.get("lastState")
+            if isinstance(last_state, dict):
+                previous = last_state.get("terminated")
+                if isinstance(previous, dict) and previous:
+                    last_restart = _later(last_restart, previous.get("finishedAt"))
             state = _dict(cs.get("state"))
             waiting = state.get("waiting")
             terminated = state.get("terminated")
@@ -390,7 +398,8 @@ def summarize_pod(pod: Obj, now: datetime) -> PodSummary:
         if reason == "Completed" and has_running:
             reason = "Running" if _condition_true(status, "Ready") else "NotReady"
 
-    if _meta(pod).get("deletionTimestamp"):
+    metadata = pod.get("metadata")
+    if isinstance(metadata, dict) and metadata.get("deletionTimestamp"):
         if status.get("reason") == "NodeLost":
             reason = "Unknown"
         elif phase not in ("Succeeded", "Failed"):

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from stsctl.core.defaults import default_object
-from stsctl.core.fielderrors import FieldError, errors_only
 from stsctl.core.resources import ResourceKind
-from stsctl.core.schema import check_schema
-from stsctl.core.validation import validate_object
-from stsctl.core.validation import validate_update as _validate_update
 from stsctl.errors import ApiError, InvalidError, StatusCause
+
+if TYPE_CHECKING:
+    from stsctl.core.fielderrors import FieldError
+
+# The schema and the validation rules are imported by the first write that needs them: a read
+# (`stsctl get`) runs the API server too, and should not pay for loading them.
 
 Obj = dict[str, Any]
 
@@ -34,6 +36,9 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
 
 def schema_errors(obj: Obj, rk: ResourceKind) -> None:
     """Raise 400 BadRequest for fields the schema does not know or of the wrong type."""
+    from stsctl.core.fielderrors import errors_only
+    from stsctl.core.schema import check_schema
+
     errors = errors_only(check_schema(obj))
     if not errors:
         return
@@ -53,12 +58,19 @@ def invalid(rk: ResourceKind, name: str, errors: Sequence[FieldError]) -> Invali
 
 
 def validate_create(obj: Obj, rk: ResourceKind) -> None:
+    from stsctl.core.fielderrors import errors_only
+    from stsctl.core.validation import validate_object
+
     errors = errors_only(validate_object(obj))
     if errors:
         raise invalid(rk, obj["metadata"].get("name", ""), errors)
 
 
 def validate_update(old: Obj, new: Obj, rk: ResourceKind) -> None:
+    from stsctl.core.fielderrors import errors_only
+    from stsctl.core.validation import validate_object
+    from stsctl.core.validation import validate_update as _validate_update
+
     errors = errors_only(_validate_update(old, new))
     seen = {str(e) for e in errors}
     errors.extend(e for e in errors_only(validate_object(new)) if str(e) not in seen)

@@ -123,7 +123,7 @@ def apply(
     from stsctl.cli.common import connected, follow_statefulset
     from stsctl.ops.apply import Applied, apply_paths, check_dry_run
     from stsctl.ops.follow import rollout_done
-    from stsctl.render.console import err, is_interactive, out
+    from stsctl.render.console import is_interactive, out, stderr, stdout
     from stsctl.render.formats import format_objects
 
     if not filename:
@@ -137,8 +137,8 @@ def apply(
 
     def print_line(applied: Applied) -> None:
         if output is None:
-            out().file.write(applied.line(mode) + "\n")
-            out().file.flush()
+            stdout().write(applied.line(mode) + "\n")
+            stdout().flush()
 
     with connected(backend, context=context, kubeconfig=kubeconfig, namespace=namespace) as cluster:
         report = apply_paths(
@@ -156,19 +156,19 @@ def apply(
             stdin=sys.stdin,
         )
         for warning in report.warnings:
-            err().file.write(f"warning: {warning.format()}\n")
+            stderr().write(f"warning: {warning.format()}\n")
         for notice in report.notices:
-            err().file.write(notice + "\n")
+            stderr().write(notice + "\n")
         if output == "name":
             for applied in report.applied:
-                out().file.write(applied.name + "\n")
+                stdout().write(applied.name + "\n")
         elif output is not None:
             objects = [a.object for a in report.applied]
             if objects:
-                out().file.write(format_objects(objects, output, single=len(objects) == 1) + "\n")
+                stdout().write(format_objects(objects, output, single=len(objects) == 1) + "\n")
         for error in report.errors:
-            err().file.write(error.render() + "\n")
-        err().file.flush()
+            stderr().write(error.render() + "\n")
+        stderr().flush()
         following = watch if watch is not None else (output is None and is_interactive(out()))
         if following and output is None:
             for applied in report.changed_statefulsets():

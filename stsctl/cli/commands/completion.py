@@ -16,11 +16,11 @@ def completion(
     import typer.main
 
     from stsctl.cli import completion as gen
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
     if shell not in gen.SHELLS:
         raise UsageError(f'unsupported shell type "{shell}" (use bash, zsh or fish)')
     from stsctl.cli.app import load_commands
 
     root = typer.main.get_command(load_commands())
-    out().file.write(gen.script(root, shell))
+    stdout().write(gen.script(root, shell))

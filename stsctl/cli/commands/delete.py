@@ -145,7 +145,7 @@ def delete(
         delete_objects,
         grace_period_for,
     )
-    from stsctl.render.console import err, out
+    from stsctl.render.console import stderr, stdout
 
     if output not in (None, "name"):
         raise UsageError(f"unexpected -o output mode: {output}. We only support '-o name'")
@@ -168,12 +168,12 @@ def delete(
         ordered=ordered,
     )
     if grace == 0 and force:
-        err().file.write(IMMEDIATE_DELETION_WARNING + "\n")
-        err().file.flush()
+        stderr().write(IMMEDIATE_DELETION_WARNING + "\n")
+        stderr().flush()
 
     def print_line(text: str) -> None:
-        out().file.write(text + "\n")
-        out().file.flush()
+        stdout().write(text + "\n")
+        stdout().flush()
 
     def deleted(item: Deleted) -> None:
         print_line(item.name_line() if output == "name" else item.line())
@@ -203,13 +203,13 @@ def delete(
     if report.found == 0 and not report.errors:
         print_line("No resources found")
     for warning in report.warnings:
-        err().file.write(warning + "\n")
+        stderr().write(warning + "\n")
     for note in report.notes:
-        err().file.write(note + "\n")
+        stderr().write(note + "\n")
     for error in report.errors:
-        err().file.write(error.render() + "\n")
+        stderr().write(error.render() + "\n")
         if error.hint:
-            err().file.write(error.hint + "\n")
-    err().file.flush()
+            stderr().write(error.hint + "\n")
+    stderr().flush()
     if report.errors:
         raise typer.Exit(1)

@@ -51,7 +51,7 @@ def describe(
     from stsctl.cli.common import connected, namespace_for
     from stsctl.ops.describe import describe_objects
     from stsctl.ops.get import parse_targets
-    from stsctl.render.console import err, out
+    from stsctl.render.console import stderr, stdout
     from stsctl.render.describe import describe as describe_text
 
     parse_targets(args or [], "describe")  # argument errors before connecting
@@ -70,14 +70,14 @@ def describe(
     ]
     if texts:
         # kubectl separates objects with two blank lines.
-        out().file.write("\n\n".join(texts))
-        out().file.flush()
+        stdout().write("\n\n".join(texts))
+        stdout().flush()
     elif not result.errors:
         if result.all_namespaced and not result.all_namespaces:
-            err().file.write(f"No resources found in {result.namespace} namespace.\n")
+            stderr().write(f"No resources found in {result.namespace} namespace.\n")
         else:
-            err().file.write("No resources found\n")
+            stderr().write("No resources found\n")
     if result.errors:
         for error in result.errors[:-1]:
-            err().file.write(error.render() + "\n")
+            stderr().write(error.render() + "\n")
         raise result.errors[-1]

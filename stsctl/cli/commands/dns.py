@@ -8,8 +8,9 @@ import typer
 
 from stsctl.cli import options
 from stsctl.cli.app import app
+from stsctl.cli.help import App
 
-dns_app = typer.Typer(
+dns_app = App(
     name="dns",
     help="Cluster DNS as pods see it: per-pod names of StatefulSets, SRV records, reverse lookups.",
     no_args_is_help=True,
@@ -54,7 +55,7 @@ def lookup(
     from stsctl.ops.dns import check_type
     from stsctl.ops.dns import lookup as dns_lookup
     from stsctl.render import dns as view
-    from stsctl.render.console import err, out
+    from stsctl.render.console import stderr, stdout
 
     if output not in (None, "json"):
         raise UsageError(f'output format "{output}" not supported for dns lookup (use json)')
@@ -64,13 +65,13 @@ def lookup(
         result = dns_lookup(cluster, name, qtype, namespace=ns)
     answer = result.answer
     if output == "json":
-        out().file.write(view.json_text(result.to_dict()))
+        stdout().write(view.json_text(result.to_dict()))
     else:
-        out().file.write(view.server_header(result.server) + view.answer_lines(answer.answers))
-    out().file.flush()
+        stdout().write(view.server_header(result.server) + view.answer_lines(answer.answers))
+    stdout().flush()
     if answer.answers:
-        err().file.write(view.note_lines(answer.diagnosis))
+        stderr().write(view.note_lines(answer.diagnosis))
     else:
-        err().file.write(view.failure_lines(name, answer.status, answer.query, answer.diagnosis))
+        stderr().write(view.failure_lines(name, answer.status, answer.query, answer.diagnosis))
     if answer.status == "NXDOMAIN":
         raise typer.Exit(1)

@@ -75,7 +75,7 @@ def explain(
     debug: options.Debug = False,
 ) -> None:
     from stsctl.core.schema import ExplainError, explain_lookup
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
     if not field or not field.strip(". "):
         raise UsageError(NO_RESOURCE)
@@ -95,7 +95,7 @@ def explain(
         return explain_lookup(".".join([root, *path]))
 
     text = format_explain(entry, lookup, recursive=recursive)
-    stream = out().file
+    stream = stdout()
     stream.write(text)
     stream.flush()
 

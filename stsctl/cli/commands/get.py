@@ -199,6 +199,8 @@ def get(
 
 def _watch_timeout(timeout: str | None, request_timeout: str | None) -> float | None:
     """Seconds `-w` may run: --timeout (0 = list only), else --request-timeout (0 = no limit)."""
+    if timeout is None and request_timeout is None:
+        return None
     from stsctl.backends.local.simclock import parse_duration
 
     if timeout is not None:
@@ -328,25 +330,25 @@ def _custom_cells(spec: OutputSpec, obj: dict[str, Any]) -> list[str]:
 
 
 def _write(text: str) -> None:
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
     if text:
-        stream = out().file
+        stream = stdout()
         stream.write(text)
         stream.flush()
 
 
 def _nothing_found(result: GetResult) -> None:
-    from stsctl.render.console import err
+    from stsctl.render.console import stderr
 
     if result.all_namespaced and not result.all_namespaces:
-        err().file.write(f"No resources found in {result.namespace} namespace.\n")
+        stderr().write(f"No resources found in {result.namespace} namespace.\n")
     else:
-        err().file.write("No resources found\n")
+        stderr().write("No resources found\n")
 
 
 def _print_result(printer: _Printer, result: GetResult, *, quiet: bool = False) -> None:
-    from stsctl.render.formats import as_list
+    from stsctl.render.formats import as_list  # light: PyYAML is loaded by -o yaml only
 
     fmt = printer.spec.format
     items = result.items
@@ -377,10 +379,10 @@ def _print_result(printer: _Printer, result: GetResult, *, quiet: bool = False) 
 def _raise_errors(result: GetResult) -> None:
     if not result.errors:
         return
-    from stsctl.render.console import err
+    from stsctl.render.console import stderr
 
     for error in result.errors[:-1]:
-        err().file.write(error.render() + "\n")
+        stderr().write(error.render() + "\n")
     raise result.errors[-1]
 
 

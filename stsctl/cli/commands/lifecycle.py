@@ -89,14 +89,14 @@ def _run(
     from stsctl.backends.local.simclock import parse_duration
     from stsctl.cli.common import connected, follow_statefulset, namespace_for
     from stsctl.ops import lifecycle
-    from stsctl.render.console import err, is_interactive, out
+    from stsctl.render.console import is_interactive, out, stderr, stdout
 
     seconds = parse_duration(timeout) if timeout is not None else None
     following = watch if watch is not None else is_interactive(out())
 
     def print_line(outcome: lifecycle.Outcome) -> None:
-        out().file.write(outcome.line() + "\n")
-        out().file.flush()
+        stdout().write(outcome.line() + "\n")
+        stdout().flush()
 
     with connected(backend, context=context, kubeconfig=kubeconfig, namespace=namespace) as cluster:
         ns = namespace_for(cluster, namespace) or cluster.default_namespace()
@@ -104,12 +104,12 @@ def _run(
             cluster, names or [], namespace=ns, selector=selector, all_sets=all_sets, verb=action
         )
         if not sets:
-            err().file.write(f"No resources found in {ns} namespace.\n")
+            stderr().write(f"No resources found in {ns} namespace.\n")
             return
         report = lifecycle.run(cluster, action, sets, namespace=ns, on_outcome=print_line)
         for error in report.errors:
-            err().file.write(error.render() + "\n")
-        err().file.flush()
+            stderr().write(error.render() + "\n")
+        stderr().flush()
         if following:
             for outcome in report.outcomes:
                 follow_statefulset(

@@ -13,17 +13,17 @@ from typing import Annotated, Any
 
 import typer
 from typer._click import Context
-from typer.core import TyperCommand, TyperGroup
 
 from stsctl.cli import options
 from stsctl.cli.app import app
+from stsctl.cli.help import App, HelpCommand, HelpGroup
 from stsctl.errors import UsageError
 
 PARTITION_COMMAND = "partition"
 _HELP_FLAGS = ("-h", "--help")
 
 
-class RolloutGroup(TyperGroup):
+class RolloutGroup(HelpGroup):
     """A group whose first word may also be a StatefulSet name (see the module docstring)."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
@@ -42,7 +42,7 @@ class _NamelessContext(Context):
         return super().command_path.strip()
 
 
-class PartitionCommand(TyperCommand):
+class PartitionCommand(HelpCommand):
     """The hidden command behind `rollout NAME ...`: invoked without a name of its own, so its
     usage and errors read `stsctl rollout NAME ...`."""
 
@@ -61,7 +61,7 @@ class PartitionCommand(TyperCommand):
         return ["NAME", "--partition", "N", "[--image CONTAINER=IMAGE]...", "[OPTIONS]"]
 
 
-rollout_app = typer.Typer(
+rollout_app = App(
     name="rollout",
     cls=RolloutGroup,
     no_args_is_help=True,
@@ -106,10 +106,10 @@ def _go_bool(flag: str, text: str) -> bool:
 
 
 def _print(text: str) -> None:
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
-    out().file.write(text)
-    out().file.flush()
+    stdout().write(text)
+    stdout().flush()
 
 
 @rollout_app.command(PARTITION_COMMAND, hidden=True, cls=PartitionCommand)

@@ -73,7 +73,7 @@ def scale(
     from stsctl.ops.apply import check_dry_run
     from stsctl.ops.follow import scaled
     from stsctl.ops.scale import check_replicas, scale_statefulset, statefulset_name
-    from stsctl.render.console import is_interactive, out
+    from stsctl.render.console import is_interactive, out, stdout
 
     count = check_replicas(replicas, current_replicas)
     name = statefulset_name(target or [])
@@ -91,8 +91,8 @@ def scale(
         result = scale_statefulset(
             cluster, name, ns, count, current_replicas=current_replicas, dry_run=mode
         )
-        out().file.write(result.line() + "\n")
-        out().file.flush()
+        stdout().write(result.line() + "\n")
+        stdout().flush()
         if following:
             follow_statefulset(
                 cluster,

@@ -10,14 +10,15 @@ import typer
 from stsctl.backends.base import Backend
 from stsctl.cli import options
 from stsctl.cli.app import app
+from stsctl.cli.help import App
 from stsctl.errors import UsageError
 
-sim_app = typer.Typer(
+sim_app = App(
     name="sim",
     help="Control the local simulated cluster: clock, reset, faults.",
     no_args_is_help=True,
 )
-node_app = typer.Typer(
+node_app = App(
     name="node", help="Take a simulated node down or bring it back.", no_args_is_help=True
 )
 sim_app.add_typer(node_app, name="node")
@@ -31,9 +32,9 @@ def _backend(backend: str | None, namespace: str | None = None) -> Backend:
 
 
 def _print(text: str) -> None:
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
-    out().file.write(text + "\n")
+    stdout().write(text + "\n")
 
 
 @sim_app.command("status")

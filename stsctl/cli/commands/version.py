@@ -11,10 +11,9 @@ from stsctl.cli.app import app
 @app.command()
 def version() -> None:
     """Print the stsctl version and the Kubernetes version its local cluster behaves like."""
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
-    out().print(
-        f"stsctl version {__version__} (Kubernetes v1.35 semantics, Python {platform.python_version()})",
-        highlight=False,
-        soft_wrap=True,
+    stdout().write(
+        f"stsctl version {__version__} (Kubernetes v1.35 semantics, "
+        f"Python {platform.python_version()})\n"
     )

@@ -91,7 +91,7 @@ def wait(
 ) -> None:
     from stsctl.cli.common import connected, namespace_for
     from stsctl.ops.wait import Met, parse_condition, parse_targets, wait_for
-    from stsctl.render.console import out
+    from stsctl.render.console import stdout
 
     condition = parse_condition(for_)
     wanted = parse_targets(targets or [])
@@ -99,8 +99,8 @@ def wait(
     check = _jsonpath_check(condition) if condition.type == "jsonpath" else None
 
     def print_met(met: Met) -> None:
-        out().file.write(met.line() + "\n")
-        out().file.flush()
+        stdout().write(met.line() + "\n")
+        stdout().flush()
 
     with connected(backend, context=context, kubeconfig=kubeconfig, namespace=namespace) as cluster:
         ns = namespace_for(cluster, namespace) or cluster.default_namespace()
