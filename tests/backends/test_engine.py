@@ -276,3 +276,56 @@ def test_on_step_sees_every_fixed_point_that_changed_something(tmp_path: Path) -
         ("2026-01-01T00:00:00Z", ["a:-"]),
         ("2026-01-01T00:00:05Z", ["a:2026-01-01T00:00:05Z"]),
     ]
+
+
+# --- A new process on a settled cluster ----------------------------------------------------------
+
+
+def test_a_read_on_a_settled_cluster_makes_no_controller_and_a_write_reconciles_as_usual(
+    tmp_path: Path,
+) -> None:
+    made: list[str] = []
+    log: list[str] = []
+
+    def controllers() -> list[Any]:
+        made.append("made")
+        return [Recorder("follower", log, copies=True)]
+
+    def process() -> LocalBackend:  # each command a fresh process on the same store
+        return LocalBackend(tmp_path, controllers=controllers)
+
+    process().create(configmap("a"))
+    assert made == ["made"]
+    assert process().get("ConfigMap", "a-copy")["metadata"]["name"] == "a-copy"
+    assert [o["metadata"]["name"] for o in process().list("ConfigMap", "default")["items"]] == [
+        "a",
+        "a-copy",
+    ]
+    assert made == ["made"]  # reads: nothing due, nothing written since the last engine settled
+    process().create(configmap("b"))  # a write starts the engine mid-session, then settles
+    assert made == ["made", "made"]
+    assert process().get("ConfigMap", "b-copy")["metadata"]["name"] == "b-copy"
+    assert log.count("follower:b") == 1 and log.count("follower:b-copy") == 1
+
+
+def test_a_read_after_the_next_due_time_catches_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STSCTL_CLOCK", "real")
+    made: list[str] = []
+
+    def controllers() -> list[Any]:
+        made.append("made")
+        return [Timer()]
+
+    def process(wall: float) -> LocalBackend:
+        return LocalBackend(tmp_path, controllers=controllers, wall=lambda: wall)
+
+    process(1000.0).create(configmap("a", delay="5"))
+    annotations = process(1004.0).get("ConfigMap", "a")["metadata"]["annotations"]
+    assert "fired" not in annotations
+    assert made == ["made"]  # 4 s later nothing was due yet
+    annotations = process(1006.0).get("ConfigMap", "a")["metadata"]["annotations"]
+    start = datetime.fromtimestamp(1000, UTC)
+    assert annotations["fired"] == format_time(start + timedelta(seconds=5))
+    assert made == ["made", "made"]

@@ -53,3 +53,14 @@ def test_get_pods_does_not_load_the_watch_or_live_view_machinery(cli) -> None:  
     trace = imported_modules("get", "pods")
     for module in ("rich.live", "stsctl.render.live", "stsctl.ops.follow", "stsctl.core.why"):
         assert f" {module}\n" not in trace, module
+
+
+def test_get_pods_on_a_settled_local_cluster_loads_no_controller(cli) -> None:  # type: ignore[no-untyped-def]
+    # Nothing written and nothing due since the last command settled: the simulated control
+    # plane has nothing to do, so reading does not import it.
+    assert cli("apply", "-f", "manifests/web.yaml").code == 0
+    trace = imported_modules("get", "pods")
+    assert "stsctl.backends.local.store" in trace  # it really read the local cluster
+    for module in ("stsctl.sim.kubelet", "stsctl.sim.scheduler", "stsctl.sim.statefulset"):
+        assert f" {module}\n" not in trace, module
+    assert " stsctl.sim.kubelet\n" in imported_modules("sim", "advance", "1s")

@@ -4,9 +4,10 @@ Every call is one session = one store transaction: load the working set (or reus
 copy when no other process has written since), catch up to now (the discrete-event loop, after a
 full resync when the working set was loaded afresh; a reused working set keeps its engine, whose
 queues and due times are still exact), perform the request, settle again at the same instant,
-commit. `batch()`
-groups several calls into one session, so a multi-object `apply` is all or nothing even if the
-process is killed. A request that fails with an API error still commits the catch-up around it;
+commit. When the last commit left every controller at a fixed point that holds past now, there
+is nothing to catch up on: the engine is deferred until the session writes an object or asks for
+it, so reads never load the controllers. `batch()` groups several calls into one session, so a
+multi-object `apply` is all or nothing even if the process is killed. A request that fails with an API error still commits the catch-up around it;
 any other failure rolls the whole transaction back.
 """
 
@@ -31,7 +32,7 @@ from stsctl.backends.local.bootstrap import check_node_count, initial_objects, n
 from stsctl.backends.local.engine import Engine, StepObserver
 from stsctl.backends.local.events import EventRecorder
 from stsctl.backends.local.namespaces import NamespaceController
-from stsctl.backends.local.state import EPOCH, ClusterState, Meta, object_key
+from stsctl.backends.local.state import EPOCH, ClusterState, Meta, format_precise, object_key
 from stsctl.backends.local.store import Store, database_path, dumps
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
@@ -93,15 +94,62 @@ class ClusterSummary:
     counts: dict[str, int]  # objects per kind (Events included)
 
 
-@dataclass
 class Session:
-    """One open transaction: the working set, the API server over it and the engine."""
+    """One open transaction: the working set, the API server over it and the engine.
 
-    store: Store
-    state: ClusterState
-    api: ApiServer
-    engine: Engine
-    events: EventRecorder
+    The engine may be deferred: when the stored cluster is known to be settled up to now
+    (`Meta.settled_until`), reads need no controller at all, so the engine (and the controllers'
+    modules) is made, with its full resync, only when asked for or when the first object is
+    written. A resync then reconciles every key with the write in place, which is what a resync
+    before the write followed by the write's own notifications would do, the state having been
+    at a fixed point.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        state: ClusterState,
+        api: ApiServer,
+        events: EventRecorder,
+        engine: Engine | None,
+        make_engine: Callable[[], Engine],
+    ) -> None:
+        self.store = store
+        self.state = state
+        self.api = api
+        self.events = events
+        self._engine = engine
+        self._make_engine = make_engine
+        if engine is None:
+            state.listeners.append(self._on_first_write)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, made now if it was deferred (and settled, so its due times are known)."""
+        if self._engine is None:
+            self._start_engine().settle()
+            assert self._engine is not None
+        return self._engine
+
+    @property
+    def started_engine(self) -> Engine | None:
+        """The engine, if this session has one (a deferred one not yet made is None)."""
+        return self._engine
+
+    def _start_engine(self) -> Engine:
+        self.state.listeners.remove(self._on_first_write)
+        self._engine = self._make_engine()
+        return self._engine
+
+    def _on_first_write(self, change: str, obj: Obj) -> None:
+        if obj.get("kind") == "Event":
+            return  # no controller watches events
+        # Mid-write: the engine only queues work here; the session settles it at its end.
+        self._start_engine().on_change(change, obj)
+
+    def close(self) -> None:
+        if self._engine is None:
+            self.state.listeners.remove(self._on_first_write)
 
     @property
     def now(self) -> datetime:
@@ -203,32 +251,46 @@ class LocalBackend:
                 state = self._load(store)
                 events = EventRecorder(store, state)
                 api = ApiServer(state, events, state.meta.sim_time)
-                engine = self._engine
-                reused = engine is not None and engine.state is state
-                if engine is not None and reused:
+                kept = self._engine
+                self._engine = None
+                engine: Engine | None = None
+                if kept is not None and kept.state is state:
+                    engine = kept
                     engine.attach(api, events)
                     engine.on_step = self.on_step
-                else:
-                    engine = Engine(
-                        self._controller_list(), state, api, events, on_step=self.on_step
-                    )
-                self._engine = None
-                session = Session(store, state, api, engine, events)
+                target = simclock.target_time(state.meta, self._wall()) if catch_up else None
+
+                def make_engine() -> Engine:
+                    made = Engine(self._controller_list(), state, api, events, on_step=self.on_step)
+                    made.resync()
+                    return made
+
+                if engine is None and not state.meta.settled_until(target):
+                    engine = make_engine()
+                session = Session(store, state, api, events, engine, make_engine)
                 self._session = session
                 try:
-                    if not reused:
-                        engine.resync()
-                    if catch_up:
-                        engine.catch_up(simclock.target_time(state.meta, self._wall()))
+                    if target is not None:
+                        if engine is not None:
+                            engine.catch_up(target)
+                        elif target > state.meta.sim_time:
+                            # Settled until after `target`: catching up only moves the clock.
+                            state.meta.sim_time = target
+                            api.now = target
                     try:
                         yield session
                     except StsctlError as e:
                         failed = e  # the request failed; keep the catch-up around it
-                    engine.settle()
+                    engine = session.started_engine
+                    if engine is not None:
+                        engine.settle()
                 finally:
-                    engine.close()
+                    session.close()
+                    engine = session.started_engine
+                    if engine is not None:
+                        engine.close()
                     self._session = None
-                self._commit(store, state, events)
+                self._commit(store, state, events, engine)
             except BaseException:
                 self._cached = None
                 raise
@@ -237,7 +299,9 @@ class LocalBackend:
         if failed is not None:
             raise failed
 
-    def _commit(self, store: Store, state: ClusterState, events: EventRecorder) -> None:
+    def _commit(
+        self, store: Store, state: ClusterState, events: EventRecorder, engine: Engine | None
+    ) -> None:
         dirty, changes = state.take_dirty()
         bodies: dict[int, str] = {}
         rows = []
@@ -264,6 +328,11 @@ class LocalBackend:
             if floor is not None:
                 state.meta.changes_floor = floor
         state.meta.txn_seq += 1
+        if engine is not None:
+            # The engine settled at this instant: the fixed point holds until its next wake.
+            wake = engine.next_wake()
+            state.meta.settled_rv = state.meta.resource_version
+            state.meta.settled_wake = format_precise(wake) if wake is not None else ""
         store.write_meta(state.meta.to_rows())
 
     @contextmanager

@@ -112,7 +112,7 @@ class Engine:
         self.on_step = on_step
         self._changed = False
         self._load_requeues()
-        state.listeners.append(self._on_change)
+        state.listeners.append(self.on_change)
 
     def attach(self, api: ApiServer, events: EventRecorder) -> None:
         """Serve another transaction over the same working set (after `close`): queues, due
@@ -121,13 +121,13 @@ class Engine:
         self.events = events
         self.api.now = self.now
         self._syncs.clear()  # the livelock guard counts syncs within one transaction
-        if self._on_change not in self.state.listeners:
-            self.state.listeners.append(self._on_change)
+        if self.on_change not in self.state.listeners:
+            self.state.listeners.append(self.on_change)
 
     def close(self) -> None:
         """Detach from the state, leaving the keys in back-off in its meta for the next one."""
-        if self._on_change in self.state.listeners:
-            self.state.listeners.remove(self._on_change)
+        if self.on_change in self.state.listeners:
+            self.state.listeners.remove(self.on_change)
         saved = []
         for (index, key), failures in self._failures.items():
             due = self._wake_of.get((index, key))
@@ -165,7 +165,8 @@ class Engine:
 
     # --- Queues --------------------------------------------------------------------------------
 
-    def _on_change(self, change: str, obj: Obj) -> None:
+    def on_change(self, change: str, obj: Obj) -> None:
+        """An object changed: queue the keys of every controller watching its kind."""
         self._changed = True
         watchers = self._watchers.get(obj.get("kind", ""))
         if not watchers:

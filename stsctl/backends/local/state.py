@@ -66,6 +66,12 @@ class Meta:
     # Keys in failure back-off, as the engine left them: JSON
     # [[controller, namespace, name, failures, retry time], ...] (see engine.py).
     requeues: str = "[]"
+    # What the last engine to commit left: the resourceVersion at which every controller was at
+    # a fixed point, and the earliest time a key of theirs was due then (precise; "" for none).
+    # While nothing has been written since and that time has not come, a new process has nothing
+    # to catch up on, and may serve reads without loading the controllers.
+    settled_rv: int = -1
+    settled_wake: str = ""
 
     def to_rows(self) -> dict[str, str]:
         return {
@@ -81,6 +87,8 @@ class Meta:
             "changes_floor": str(self.changes_floor),
             "event_nanos": str(self.event_nanos),
             "requeues": self.requeues,
+            "settled_rv": str(self.settled_rv),
+            "settled_wake": self.settled_wake,
         }
 
     @classmethod
@@ -98,7 +106,18 @@ class Meta:
             changes_floor=int(rows.get("changes_floor", "0")),
             event_nanos=int(rows.get("event_nanos", "0")),
             requeues=rows.get("requeues", "[]"),
+            settled_rv=int(rows.get("settled_rv", "-1")),
+            settled_wake=rows.get("settled_wake", ""),
         )
+
+    def settled_until(self, target: datetime | None) -> bool:
+        """Whether the controllers are known to be at a fixed point from the last commit up to
+        `target` (None: at the current time): nothing written since, and nothing due by then."""
+        if self.settled_rv != self.resource_version:
+            return False
+        if not self.settled_wake:
+            return True
+        return (target or self.sim_time) < parse_precise(self.settled_wake)
 
 
 def object_key(obj: Obj) -> ObjectKey:
@@ -220,7 +239,7 @@ class ClusterState:
         self.dirty[key] = obj
         change = "ADDED" if old is None else "MODIFIED"
         self._log(key, change, obj)
-        for listener in self.listeners:
+        for listener in tuple(self.listeners):  # a listener may add another
             listener(change, obj)
 
     def _log(self, key: ObjectKey, change: str, obj: Obj) -> None:
@@ -264,7 +283,7 @@ class ClusterState:
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
         self._last_change[key] = (self.meta.sim_time, len(self.changes))
         self.changes.append(Change(rv, "DELETED", gone))
-        for listener in self.listeners:
+        for listener in tuple(self.listeners):  # a listener may add another
             listener("DELETED", gone)
         return gone
 
@@ -310,7 +329,7 @@ class ClusterState:
     def log_change(self, change: str, obj: Obj) -> None:
         """Log a change to an object kept outside the working set (events)."""
         self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
-        for listener in self.listeners:
+        for listener in tuple(self.listeners):  # a listener may add another
             listener(change, obj)
 
     def forget_changes(self) -> None:
