@@ -62,6 +62,20 @@ class UpdateStatus:
 
 
 @dataclass(frozen=True)
+class Bind:
+    """Assign a pod to a node (the pods/binding subresource): `spec.nodeName` and `status` (with
+    its PodScheduled condition) change in one write, as the API server's binding does, so a
+    watcher sees one change."""
+
+    namespace: str
+    name: str
+    node_name: str
+    status: dict[str, Any]
+    on_success: tuple[RecordEvent, ...] = ()
+    on_failure: RecordEvent | None = None
+
+
+@dataclass(frozen=True)
 class Delete:
     """Delete an object as an API client would.
 
@@ -89,7 +103,7 @@ class RemoveFinalizer:
     finalizer: str
 
 
-Action: TypeAlias = Create | Update | UpdateStatus | Delete | RemoveFinalizer | RecordEvent
+Action: TypeAlias = Create | Update | UpdateStatus | Bind | Delete | RemoveFinalizer | RecordEvent
 
 
 @dataclass

@@ -39,7 +39,7 @@ from stsctl.core.defaults import copy_json
 from stsctl.core.objects import meta as _meta
 from stsctl.core.objects import spec as _spec
 from stsctl.sim import timings
-from stsctl.sim.actions import Action, Plan, RecordEvent, Update, UpdateStatus
+from stsctl.sim.actions import Action, Bind, Plan, RecordEvent, Update, UpdateStatus
 from stsctl.sim.controller import ClusterView, Key
 from stsctl.sim.kubelet import POD_SCHEDULED, get_condition, pod_ref, set_condition
 from stsctl.sim.volumes import (
@@ -447,8 +447,6 @@ def _status_to_change(pod: Obj) -> Obj:
 
 def _bind(pod: Obj, node_name: str, now: datetime) -> list[Action]:
     m = _meta(pod)
-    # Only spec.nodeName changes: copy that path, share the rest.
-    bound = {**pod, "spec": {**pod.get("spec", {}), "nodeName": node_name}}
     status = _status_to_change(pod)
     status.setdefault("phase", "Pending")
     set_condition(status, _scheduled_condition(pod, "True"), now)
@@ -459,10 +457,7 @@ def _bind(pod: Obj, node_name: str, now: datetime) -> list[Action]:
         "Scheduled",
         f"Successfully assigned {namespace}/{m.get('name', '')} to {node_name}",
     )
-    return [
-        Update(bound, on_success=(scheduled,)),
-        UpdateStatus("Pod", namespace, m.get("name", ""), status),
-    ]
+    return [Bind(namespace, m.get("name", ""), node_name, status, on_success=(scheduled,))]
 
 
 def plan_pod(

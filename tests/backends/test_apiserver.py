@@ -466,3 +466,19 @@ def test_watch_from_a_version_older_than_the_log_is_gone(cluster: LocalBackend) 
         list(cluster.watch(["ConfigMap"], "default", resource_version="3", timeout_seconds=1))
     assert (e.value.code, e.value.reason) == (410, "Expired")
     assert e.value.message == "too old resource version: 3 (51)"
+
+
+def test_binding_sets_the_node_and_status_in_one_write_and_only_once(
+    cluster: LocalBackend,
+) -> None:
+    cluster.create(pod("p"))
+    status = {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "True"}]}
+    with cluster.session() as s:
+        before = int(s.api.get("Pod", "default", "p")["metadata"]["resourceVersion"])
+        bound = s.api.bind("default", "p", "node-2", status)
+        assert int(bound["metadata"]["resourceVersion"]) == before + 1  # one write
+        assert (bound["spec"]["nodeName"], bound["status"]) == ("node-2", status)
+        with pytest.raises(ConflictError) as again:
+            s.api.bind("default", "p", "node-1", status)
+    assert str(again.value) == 'pod p is already assigned to node "node-2"'
+    assert cluster.get("Pod", "p")["spec"]["nodeName"] == "node-2"

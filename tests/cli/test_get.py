@@ -370,6 +370,9 @@ def test_watch_streams_one_row_per_change_like_the_seed(cli: Cli) -> None:
         "web-0   0/1     ContainerCreating   0          0s",
         "web-0   0/1     ContainerCreating   0          1s",
         "web-0   1/1     Running             0          2s",
+        # As in the seed: created, bound to a node, then the kubelet's first status.
+        "web-1   0/1     Pending             0          0s",
+        "web-1   0/1     Pending             0          0s",
         "web-1   0/1     ContainerCreating   0          0s",
         "web-1   0/1     ContainerCreating   0          1s",
         "web-1   1/1     Running             0          2s",
@@ -398,6 +401,8 @@ def test_watch_only_skips_the_list(cli: Cli) -> None:
         "NAME    READY   STATUS              RESTARTS   AGE",
         "web-0   0/1     ContainerCreating   0          1s",
         "web-0   1/1     Running             0          2s",
+        "web-1   0/1     Pending             0          0s",
+        "web-1   0/1     Pending             0          0s",
         "web-1   0/1     ContainerCreating   0          0s",
         "web-1   0/1     ContainerCreating   0          1s",
         "web-1   1/1     Running             0          2s",

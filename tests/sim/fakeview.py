@@ -17,6 +17,7 @@ from typing import Any
 
 from stsctl.clock import format_time
 from stsctl.sim.actions import (
+    Bind,
     Create,
     Delete,
     Plan,
@@ -178,6 +179,19 @@ class FakeCluster:
                 ):
                     if fixed in old["metadata"]:
                         new["metadata"][fixed] = old["metadata"][fixed]
+                new["metadata"]["resourceVersion"] = self._next_rv()
+                self.objects[key] = new
+                changed.append(new)
+                for ev in action.on_success:
+                    self._record(ev, now)
+            elif isinstance(action, Bind):
+                key = self._key("Pod", action.namespace, action.name)
+                old = self.objects.get(key)
+                if old is None or old["spec"].get("nodeName"):
+                    break
+                new = copy.deepcopy(old)
+                new["spec"]["nodeName"] = action.node_name
+                new["status"] = copy.deepcopy(action.status)
                 new["metadata"]["resourceVersion"] = self._next_rv()
                 self.objects[key] = new
                 changed.append(new)

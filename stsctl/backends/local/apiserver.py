@@ -574,6 +574,31 @@ class ApiServer:
             admission.validate_update(existing, new, rk)
         return self._write(new, existing, dry_run, changed=True)
 
+    def bind(self, namespace: str, name: str, node_name: str, status: Obj) -> Obj:
+        """The pods/binding subresource (the pod registry's `assignPod`): set `spec.nodeName`
+        and the scheduler's `status` (its PodScheduled condition) in one write. A pod already
+        assigned, or being deleted, is a conflict."""
+        rk = resource_kind("Pod")
+        existing = self.state.get("Pod", namespace, name)
+        if existing is None:
+            raise not_found(rk, name)
+        spec = existing.get("spec") or {}
+        if existing["metadata"].get("deletionTimestamp"):
+            message = f"pod {name} is being deleted, cannot be assigned to a host"
+        elif spec.get("nodeName"):
+            message = f'pod {name} is already assigned to node "{spec["nodeName"]}"'
+        else:
+            new = {
+                **existing,
+                "metadata": dict(existing["metadata"]),
+                "spec": {**spec, "nodeName": node_name},
+                "status": status,
+            }
+            return self._write(new, existing, False, changed=True)
+        raise ConflictError(
+            message=message, code=409, reason="Conflict", kind=rk.plural, name=name, group=rk.group
+        )
+
     # --- Patch -------------------------------------------------------------------------------
 
     def patch(

@@ -45,6 +45,7 @@ from stsctl.clock import format_time
 from stsctl.errors import StsctlError
 from stsctl.sim.actions import (
     Action,
+    Bind,
     Create,
     Delete,
     Plan,
@@ -307,6 +308,8 @@ class Engine:
             api.update(action.obj, internal=True, check_resource_version=False)
         elif isinstance(action, UpdateStatus):
             api.update_status(action.kind, action.namespace, action.name, action.status)
+        elif isinstance(action, Bind):
+            api.bind(action.namespace, action.name, action.node_name, action.status)
         elif isinstance(action, Delete):
             if action.uid is not None:
                 current = self.state.get(action.kind, action.namespace or "", action.name)

@@ -157,7 +157,6 @@ class ClusterState:
         self._sorted: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
         self.dirty: dict[ObjectKey, Obj | None] = {}
         self.changes: list[Change] = []
-        self._last_change: dict[ObjectKey, tuple[datetime, int]] = {}
         self.listeners: list[ChangeListener] = []
         for obj in objects:
             self._index(obj, None)
@@ -238,27 +237,14 @@ class ClusterState:
         self._index(obj, old)
         self.dirty[key] = obj
         change = "ADDED" if old is None else "MODIFIED"
-        self._log(key, change, obj)
+        self._log(change, obj)
         for listener in tuple(self.listeners):  # a listener may add another
             listener(change, obj)
 
-    def _log(self, key: ObjectKey, change: str, obj: Obj) -> None:
-        """Log a change. Successive writes of one object at one simulated instant make one
-        entry (the last state, with the first one's type): watchers see each object once per
-        instant it changed in, as they would see a real cluster's end state of that moment."""
-        rv = int(obj["metadata"]["resourceVersion"])
-        last = self._last_change.get(key)
-        if (
-            change == "MODIFIED"
-            and last is not None
-            and last[0] == self.meta.sim_time
-            and self.changes[last[1]].type != "DELETED"
-        ):
-            entry = self.changes[last[1]]
-            self.changes[last[1]] = Change(rv, entry.type, obj)
-            return
-        self._last_change[key] = (self.meta.sim_time, len(self.changes))
-        self.changes.append(Change(rv, change, obj))
+    def _log(self, change: str, obj: Obj) -> None:
+        """Log a change: every write is one entry, as every write to etcd is one watch event (a
+        pod's creation, its binding and the kubelet's first status are three `get -w` rows)."""
+        self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
 
     def remove(self, kind: str, namespace: str | None, name: str) -> Obj | None:
         """Remove an object for good; the DELETED change carries a new resourceVersion."""
@@ -281,7 +267,6 @@ class ClusterState:
         self.dirty[key] = None
         rv = self.next_resource_version()
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
-        self._last_change[key] = (self.meta.sim_time, len(self.changes))
         self.changes.append(Change(rv, "DELETED", gone))
         for listener in tuple(self.listeners):  # a listener may add another
             listener("DELETED", gone)
@@ -334,10 +319,10 @@ class ClusterState:
 
     def forget_changes(self) -> None:
         """Drop the change-log entries gathered so far (the rows stay dirty)."""
-        self.changes, self._last_change = [], {}
+        self.changes = []
 
     def take_dirty(self) -> tuple[dict[ObjectKey, Obj | None], builtins.list[Change]]:
         """The rows and change-log entries to write at commit; forgets them."""
         dirty, changes = self.dirty, self.changes
-        self.dirty, self.changes, self._last_change = {}, [], {}
+        self.dirty, self.changes = {}, []
         return dirty, changes
