@@ -17,7 +17,7 @@ Pure: dicts and `now` in, data out. Errors are `StsctlError`s carrying kubectl's
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,9 +81,36 @@ def min_ready_seconds(sts: Mapping[str, Any]) -> int:
     return int(_spec(sts).get("minReadySeconds") or 0)
 
 
+# The last `pods_of` answers for one set, with the very lists they were about (the lists given
+# and the lists handed out): a live frame asks about the same pods several times (progress,
+# status, the "why" section), passing on the list it got. Objects are never changed in place,
+# so the same objects mean the same answer; holding them keeps their ids from being reused.
+_recent_pods_of: tuple[Mapping[str, Any], list[tuple[Sequence[Obj], list[Obj]]]] | None = None
+
+
 def pods_of(sts: Mapping[str, Any], pods: Iterable[Obj]) -> list[Obj]:
     """The pods that belong to the set: named `<set>-<ordinal>` in its namespace and not
     controlled by some other object (orphans of the right name are adopted by the controller)."""
+    global _recent_pods_of
+    recent = _recent_pods_of
+    if not isinstance(pods, list | tuple):
+        return _find_pods_of(sts, pods)
+    if recent is None or recent[0] is not sts:
+        recent = _recent_pods_of = (sts, [])
+    for given, mine in recent[1]:
+        if given is pods:
+            answer = list(mine)
+            break
+    else:
+        mine = _find_pods_of(sts, pods)
+        recent[1][:] = [*recent[1][-6:], (pods, mine)]
+        answer = list(mine)
+    recent[1].append((answer, mine))  # handed on to the next question
+    del recent[1][:-8]
+    return answer
+
+
+def _find_pods_of(sts: Mapping[str, Any], pods: Iterable[Obj]) -> list[Obj]:
     namespace = _meta(sts).get("namespace")
     uid = _meta(sts).get("uid")
     set_name = _name(sts)
