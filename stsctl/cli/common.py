@@ -52,16 +52,19 @@ def follow_statefulset(
     timeout: float | None,
     title: str,
     live: bool = True,
+    scaling: bool = False,
 ) -> Snapshot:
     """Follow a StatefulSet until `done` holds, drawing the live view on a terminal and plain
-    status lines elsewhere. Ctrl-C stops watching (exit 130) and never changes the cluster."""
+    status lines elsewhere (`scaling`: of a change of size, see `render.live.status_line`). Ctrl-C stops watching (exit 130) and never changes the cluster."""
     from stsctl.ops.follow import follow
     from stsctl.render.console import out
     from stsctl.render.live import view_for
 
     last: Snapshot | None = None
     try:
-        with view_for(out(), title=title, mode="rollout", live=live) as view:
+        with view_for(
+            out(), title=title, mode="scale" if scaling else "rollout", live=live
+        ) as view:
             for snapshot in follow(cluster, namespace, name, done=done, timeout=timeout):
                 view.update(snapshot)
                 last = snapshot

@@ -56,10 +56,23 @@ Line = list[Segment]
 
 
 class HelpCommand(TyperCommand):
-    """A command whose `--help` is drawn by this module."""
+    """A command whose `--help` is drawn by this module, and whose boolean flags also take
+    kubectl's `--flag=true|false` (`stsctl.cli.flags`)."""
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         write_help(self, ctx)
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        from typer._click.exceptions import UsageError
+
+        from stsctl.cli.flags import bool_flag_values
+
+        try:
+            args = bool_flag_values(self, args)
+        except UsageError as e:
+            e.ctx = ctx
+            raise
+        return super().parse_args(ctx, args)
 
 
 class HelpGroup(TyperGroup):

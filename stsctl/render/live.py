@@ -90,10 +90,12 @@ def style(name: str) -> Style:
 # --- the status line both views share ------------------------------------------------------------
 
 
-def status_line(snapshot: Snapshot) -> str:
+def status_line(snapshot: Snapshot, *, scaling: bool = False) -> str:
     """What `rollout status` would say now: kubectl's message, except that a set still removing
     pods beyond its replicas is not called complete, and an OnDelete set (which kubectl refuses
-    to watch) gets the same kind of sentence from the pods."""
+    to watch) gets the same kind of sentence from the pods. `scaling`: the set is followed
+    through a change of size (scale, stop, an ordered delete), whose end at 0 replicas kubectl's
+    "partitioned roll out complete: 0 new pods" would not describe."""
     sts = snapshot.sts
     if sts is None:
         return DELETED_LINE
@@ -106,10 +108,13 @@ def status_line(snapshot: Snapshot) -> str:
         leaving = sum(1 for p in pods_of(sts, snapshot.pods) if ordinal_of(p) not in wanted)
         if leaving:
             return f"Waiting for {leaving} pods to be deleted..."
+        if scaling and not wanted:
+            return SCALED_TO_ZERO_LINE
     return message
 
 
 DELETED_LINE = "object has been deleted"
+SCALED_TO_ZERO_LINE = "scaled to 0 replicas: every pod has been deleted"
 
 
 def _on_delete_line(progress: Progress) -> str:
@@ -838,7 +843,7 @@ class LiveView:
         self._live.update(frame, refresh=True)
 
 
-Mode = Literal["pods", "rollout"]
+Mode = Literal["pods", "rollout", "scale"]
 
 
 class LineView:
@@ -847,7 +852,8 @@ class LineView:
     `mode="pods"`: kubectl's `get pods -w`: the header once, then one row per pod whose row
     changed (AGE aside), columns aligned with everything printed before. `mode="rollout"`: the
     `rollout status` line whenever it changes, and a `waiting: <summary>` line the first time
-    each blocking reason appears.
+    each blocking reason appears; `mode="scale"` the same for a change of size (`status_line`
+    with `scaling`).
     """
 
     def __init__(self, console: Console, *, mode: Mode = "rollout", wide: bool = False) -> None:
@@ -903,7 +909,7 @@ class LineView:
             self._print(line)
 
     def _status(self, snapshot: Snapshot) -> None:
-        line = status_line(snapshot)
+        line = status_line(snapshot, scaling=self.mode == "scale")
         if line != self._last_line:
             self._print(line)
             self._last_line = line

@@ -114,8 +114,13 @@ def test_ordered_deletion_removes_pods_highest_ordinal_first(cli: Any, web3: Pat
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == "statefulset.apps/web scaled"
-    assert lines[-1] == 'statefulset.apps "web" deleted'
-    assert "Waiting for 3 pods to be deleted..." in lines
+    assert lines[1:] == [
+        "Waiting for 3 pods to be deleted...",
+        "Waiting for 2 pods to be deleted...",
+        "Waiting for 1 pods to be deleted...",
+        "scaled to 0 replicas: every pod has been deleted",
+        'statefulset.apps "web" deleted',
+    ]
     events = [e for e in get_json(cli, "events")["items"] if e["reason"] == "SuccessfulDelete"]
     events.sort(key=lambda e: (e["lastTimestamp"], int(e["metadata"]["resourceVersion"])))
     assert [e["message"] for e in events] == [

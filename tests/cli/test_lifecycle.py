@@ -126,7 +126,8 @@ def test_watch_follows_each_set_until_done(cli: Any, web: None) -> None:
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == "statefulset.apps/web stopped"
-    assert lines[-1] == "partitioned roll out complete: 0 new pods have been updated..."
+    # kubectl's rollout status would say "partitioned roll out complete: 0 new pods ...".
+    assert lines[-1] == "scaled to 0 replicas: every pod has been deleted"
     assert pod_names(cli) == []
 
 

@@ -191,7 +191,9 @@ def delete(
             seconds: float | None,
             title: str,
         ) -> None:
-            follow_statefulset(cluster, namespace, name, done=done, timeout=seconds, title=title)
+            follow_statefulset(
+                cluster, namespace, name, done=done, timeout=seconds, title=title, scaling=True
+            )
 
         hooks = DeleteHooks(
             confirm=_confirm(yes),

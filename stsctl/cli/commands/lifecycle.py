@@ -119,6 +119,7 @@ def _run(
                     done=lifecycle.done_condition(action, outcome),
                     timeout=seconds if seconds else None,
                     title=f"{action} statefulset.apps/{outcome.name}",
+                    scaling=action != "restart",
                 )
     if report.errors:
         raise typer.Exit(1)

@@ -101,4 +101,5 @@ def scale(
                 done=lambda snapshot: scaled(snapshot, count),
                 timeout=seconds,
                 title=f"scale statefulset.apps/{name}: {result.previous} → {count} replicas",
+                scaling=True,
             )
