@@ -1,6 +1,6 @@
 """Render one live frame of a 1,000-pod StatefulSet in the middle of a rolling update.
 
-Prints the median milliseconds per frame of `stsctl.render.live.render_view` (header, progress,
+Prints the median (and the best CPU) milliseconds per frame of `stsctl.render.live.render_view` (header, progress,
 the "why" section and one row per pod, printed to a StringIO console of width 200) and of the
 named peer measured in the same run: the kubectl-style plain pod table of the same pods
 (`render.tables.table_for` + `format_table`, what `get pods` prints). Target: < 30 ms per frame.

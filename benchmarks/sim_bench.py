@@ -9,8 +9,8 @@ Cases (each in its own subprocess, on a fresh cluster of `--nodes` nodes, manual
   `updatedReplicas == replicas` and every pod is Ready again (maxUnavailable 1: one pod at a time,
   highest ordinal first);
 * `cold:N` — a fresh process opening the N-pod cluster the `parallel:N` case left behind and
-  answering one `get statefulset` (loading the store and the controllers' full resync), as a
-  command-line invocation does.
+  answering one `get statefulset` (loading the store; the cluster being settled, no controller
+  is loaded or resynced), as a command-line invocation does.
 
 The peer is the 1,000-replica run: linear scaling makes the 5,000-replica run cost 5×.
 Targets (issue 3): 5,000 pods to Ready in under 2 s of wall time on 2 cores; 5,000 cost at most 6×
