@@ -10,6 +10,7 @@ Allocation (cluster IPs, node ports, UIDs, timestamps) is not defaulting and is 
 from __future__ import annotations
 
 import copy
+import functools
 import marshal
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -60,6 +61,7 @@ def _dicts(d: Obj, key: str) -> list[Obj]:
     return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and asked for every container of every pod
 def image_pull_policy_for(image: str) -> str:
     """`Always` for `:latest` or an untagged image, else `IfNotPresent` (SetDefaults_Container).
 

@@ -8,7 +8,9 @@ label message (`'my-name',  or '123-abc'`): that is how `RegexError` joins its e
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 DNS1123_LABEL_MAX_LENGTH = 63
 DNS1123_SUBDOMAIN_MAX_LENGTH = 253
@@ -90,6 +92,19 @@ LABEL_KEY_NAME_ERROR = "name part " + regex_error(
 PERCENT_ERROR = regex_error(_PERCENT_ERR, _PERCENT_FMT, "1%", "93%")
 
 
+def _remembered(check: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """A check worked out once per string: checks are pure, and asked about the same strings
+    over and over (every pod of a set carries the same label keys, names and values)."""
+    answers = functools.lru_cache(maxsize=8192)(lambda value: tuple(check(value)))
+
+    @functools.wraps(check)
+    def remembered(value: str) -> list[str]:
+        return list(answers(value))
+
+    return remembered
+
+
+@_remembered
 def is_dns1123_label(value: str) -> list[str]:
     """RFC 1123 label: StatefulSet, namespace, container, volume and Service-port names."""
     errs: list[str] = []
@@ -104,6 +119,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_remembered
 def is_dns1123_subdomain(value: str) -> list[str]:
     """RFC 1123 subdomain: PV, PVC, StorageClass, Pod names."""
     errs: list[str] = []
@@ -114,6 +130,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+@_remembered
 def is_dns1035_label(value: str) -> list[str]:
     """RFC 1035 label: Service names (they become DNS names, so they must start with a letter)."""
     errs: list[str] = []
@@ -144,6 +161,7 @@ def name_is_dns1035_label(name: str, prefix: bool = False) -> list[str]:
     return is_dns1035_label(_mask_trailing_dash(name) if prefix else name)
 
 
+@_remembered
 def is_qualified_name(value: str) -> list[str]:
     """A label key / qualified name: optional DNS-subdomain prefix, '/', and a 63-char name."""
     errs: list[str] = []
@@ -172,6 +190,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_remembered
 def is_valid_label_value(value: str) -> list[str]:
     """A label value: empty, or up to 63 alphanumerics, '-', '_', '.' inside."""
     errs: list[str] = []
