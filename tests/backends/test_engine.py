@@ -302,6 +302,8 @@ def test_a_read_on_a_settled_cluster_makes_no_controller_and_a_write_reconciles_
         "a-copy",
     ]
     assert made == ["made"]  # reads: nothing due, nothing written since the last engine settled
+    assert process().advance(60) == T0 + timedelta(seconds=60)  # nothing due: the clock moves
+    assert made == ["made"]
     process().create(configmap("b"))  # a write starts the engine mid-session, then settles
     assert made == ["made", "made"]
     assert process().get("ConfigMap", "b-copy")["metadata"]["name"] == "b-copy"

@@ -64,3 +64,12 @@ def test_get_pods_on_a_settled_local_cluster_loads_no_controller(cli) -> None:  
     for module in ("stsctl.sim.kubelet", "stsctl.sim.scheduler", "stsctl.sim.statefulset"):
         assert f" {module}\n" not in trace, module
     assert " stsctl.sim.kubelet\n" in imported_modules("sim", "advance", "1s")
+
+
+def test_watching_a_settled_local_cluster_until_a_timeout_loads_no_controller(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("apply", "-f", "manifests/web.yaml").code == 0
+    assert cli("sim", "advance", "5m").code == 0  # every pod Ready: nothing is due any more
+    trace = imported_modules("get", "pods", "-w", "--timeout", "10s")
+    assert "stsctl.backends.local.store" in trace
+    assert " stsctl.sim.kubelet\n" not in trace
+    assert cli("sim", "status").out.count("2026-01-01T00:05:10Z") == 1  # the watch moved time

@@ -32,7 +32,14 @@ from stsctl.backends.local.bootstrap import check_node_count, initial_objects, n
 from stsctl.backends.local.engine import Engine, StepObserver
 from stsctl.backends.local.events import EventRecorder
 from stsctl.backends.local.namespaces import NamespaceController
-from stsctl.backends.local.state import EPOCH, ClusterState, Meta, format_precise, object_key
+from stsctl.backends.local.state import (
+    EPOCH,
+    ClusterState,
+    Meta,
+    format_precise,
+    object_key,
+    parse_precise,
+)
 from stsctl.backends.local.store import Store, database_path, dumps
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
@@ -151,12 +158,27 @@ class Session:
         if self._engine is None:
             self.state.listeners.remove(self._on_first_write)
 
+    def next_wake(self) -> datetime | None:
+        """The earliest time a controller has work due; a deferred engine's is the one the last
+        commit recorded (nothing was written since), so asking does not start it."""
+        if self._engine is None:
+            wake = self.state.meta.settled_wake
+            return parse_precise(wake) if wake else None
+        return self._engine.next_wake()
+
     @property
     def now(self) -> datetime:
         return self.state.meta.sim_time
 
     def advance_to(self, target: datetime) -> datetime:
-        self.engine.catch_up(target)
+        """Catch up to `target`: run the controllers through every transition due by then."""
+        if self._engine is None and self.state.meta.settled_until(target):
+            # Nothing written, nothing due by `target`: catching up only moves the clock.
+            if target > self.state.meta.sim_time:
+                self.state.meta.sim_time = target
+                self.api.now = target
+        else:
+            self.engine.catch_up(target)
         return self.now
 
 
@@ -271,12 +293,7 @@ class LocalBackend:
                 self._session = session
                 try:
                     if target is not None:
-                        if engine is not None:
-                            engine.catch_up(target)
-                        elif target > state.meta.sim_time:
-                            # Settled until after `target`: catching up only moves the clock.
-                            state.meta.sim_time = target
-                            api.now = target
+                        session.advance_to(target)
                     try:
                         yield session
                     except StsctlError as e:
@@ -381,7 +398,7 @@ class LocalBackend:
     def advance_to_next_wake(self, limit: datetime | None) -> datetime:
         """Advance to the next due transition (or `limit`, whichever is first)."""
         with self.session() as s:
-            due = s.engine.next_wake()
+            due = s.next_wake()
             target = due if limit is None or (due is not None and due < limit) else limit
             if target is None:
                 return s.now
@@ -606,4 +623,4 @@ class LocalBackend:
         if deadline is not None:
             return True
         with self.session() as s:
-            return s.engine.next_wake() is not None
+            return s.next_wake() is not None

@@ -156,7 +156,7 @@ class ServedCluster:
     def _tick(self) -> float:
         """Catch up to now; the wall seconds until the next simulated transition is due."""
         with self.session() as s:
-            due = s.engine.next_wake()
+            due = s.next_wake()
             speed = s.state.meta.speed
             if due is None:
                 return IDLE_TICK_SECONDS
