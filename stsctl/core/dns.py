@@ -837,9 +837,14 @@ def _diagnose(
         )
     )
     if outside:
+        # The search path was tried first (fewer dots than ndots): say so, for a learner who
+        # meant a cluster name (`web-0.nginx` before the set exists).
+        expanded = [t.rstrip(".") for t in tried if t.rstrip(".").lower() != bare.lower()]
+        searched = [f"no search-path name exists: {', '.join(expanded)}"] if expanded else []
         return [
+            *searched,
             f"{bare} is outside the cluster domain {cluster.zone}: the cluster DNS forwards it to "
-            "the upstream resolver, which stsctl does not query"
+            "the upstream resolver, which stsctl does not query",
         ]
     if p is None:
         return [f"{bare} is not a Service or pod name of the cluster domain {cluster.zone}"]

@@ -464,6 +464,21 @@ def test_names_outside_the_cluster_domain_are_not_answered_here() -> None:
     )
 
 
+def test_an_unknown_relative_name_says_the_search_path_found_nothing_first() -> None:
+    answer = Cluster().lookup("db-0.cache")
+    assert answer.status == "NXDOMAIN"
+    assert answer.diagnosis == [
+        "no search-path name exists: db-0.cache.default.svc.cluster.local, "
+        "db-0.cache.svc.cluster.local, db-0.cache.cluster.local",
+        "db-0.cache is outside the cluster domain cluster.local: the cluster DNS forwards it to "
+        "the upstream resolver, which stsctl does not query",
+    ]
+    assert Cluster().lookup("example.com.").diagnosis == [
+        "example.com is outside the cluster domain cluster.local: the cluster DNS forwards it to "
+        "the upstream resolver, which stsctl does not query"
+    ]
+
+
 # --- search path and namespaces ----------------------------------------------------------------
 
 
