@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from stsctl.clock import format_time
+from stsctl.render.age import human_duration
 
 
 class NodeRow(Protocol):
@@ -33,6 +34,8 @@ class ClusterSummary(Protocol):
     def nodes(self) -> Sequence[NodeRow]: ...
     @property
     def counts(self) -> Mapping[str, int]: ...
+    @property
+    def next_transition(self) -> datetime | None: ...
 
 
 def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
@@ -53,6 +56,7 @@ def format_sim_status(summary: ClusterSummary) -> str:
     lines = [
         f"Clock:  {summary.mode}" + (f" (speed {speed}x)" if summary.mode == "real" else ""),
         f"Time:   {format_time(summary.now)}",
+        f"Next:   {_next(summary)}",
         "Nodes:",
         *_table(
             [("NAME", "STATUS", "PODS")]
@@ -62,6 +66,14 @@ def format_sim_status(summary: ClusterSummary) -> str:
         *_table([("KIND", "COUNT")] + [(k, str(v)) for k, v in summary.counts.items()]),
     ]
     return "\n".join(lines)
+
+
+def _next(summary: ClusterSummary) -> str:
+    """When something next happens on its own (what `sim advance` steps towards)."""
+    due = summary.next_transition
+    if due is None:
+        return "nothing due (every controller is at rest until something changes)"
+    return f"{format_time(due)} (in {human_duration(due - summary.now)})"
 
 
 def format_clock(summary: ClusterSummary) -> str:

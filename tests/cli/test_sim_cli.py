@@ -96,9 +96,10 @@ def test_sim_status_shows_clock_nodes_and_objects(cli: Any) -> None:
     result = cli("sim", "status")
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[:7] == [
+    assert lines[:8] == [
         "Clock:  manual",
         "Time:   2026-01-01T00:00:00Z",
+        "Next:   nothing due (every controller is at rest until something changes)",
         "Nodes:",
         "  NAME     STATUS   PODS",
         "  node-1   Ready    0",
@@ -106,6 +107,13 @@ def test_sim_status_shows_clock_nodes_and_objects(cli: Any) -> None:
         "  node-3   Ready    0",
     ]
     assert ["Namespace", "4"] in [line.split() for line in lines]
+
+
+def test_sim_status_says_when_the_next_transition_is_due(cli: Any) -> None:
+    assert cli("apply", "-f", "manifests/web.yaml").code == 0
+    assert cli("sim", "status").out.splitlines()[2] == "Next:   2026-01-01T00:00:01Z (in 1s)"
+    assert cli("sim", "advance", "1s").code == 0
+    assert cli("sim", "status").out.splitlines()[2] == "Next:   2026-01-01T00:00:02Z (in 1s)"
 
 
 def test_sim_advance_prints_the_new_time(cli: Any) -> None:

@@ -99,6 +99,7 @@ class ClusterSummary:
     now: datetime
     nodes: list[NodeSummary]
     counts: dict[str, int]  # objects per kind (Events included)
+    next_transition: datetime | None = None  # when a controller next has work due; None: never
 
 
 class Session:
@@ -435,7 +436,9 @@ class LocalBackend:
             if events:
                 counts["Event"] = events
             meta = state.meta
-            return ClusterSummary(meta.clock_mode, meta.speed, meta.sim_time, nodes, counts)
+            return ClusterSummary(
+                meta.clock_mode, meta.speed, meta.sim_time, nodes, counts, s.next_wake()
+            )
 
     def reset(self, *, nodes: int | None = None) -> None:
         """Throw the cluster away and start a fresh one (with `nodes` nodes, if given)."""
