@@ -32,9 +32,9 @@ def _microseconds(delta: timedelta) -> int:
 
 def human_duration(delta: timedelta) -> str:
     """kubectl's AGE text for an elapsed time (`duration.HumanDuration`)."""
-    us = _microseconds(delta)
+    us = delta // _MICROSECOND  # every pod row has an AGE: no helper calls on the way
     # Up to two seconds of clock skew count as "now"; anything earlier is a broken clock.
-    seconds = _truncated(us, _US_PER_SECOND)
+    seconds = us // _US_PER_SECOND if us >= 0 else _truncated(us, _US_PER_SECOND)
     if seconds < -1:
         return "<invalid>"
     if seconds < 0:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from stsctl.core import resources
 from stsctl.core.objects import meta as _meta
@@ -266,9 +266,9 @@ def join_host_port(host: str, port: Any) -> str:
 # --- pods ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PodSummary:
-    """What `printPod` derives: the READY, STATUS and RESTARTS cells."""
+class PodSummary(NamedTuple):
+    """What `printPod` derives: the READY, STATUS and RESTARTS cells (a tuple: every pod of a
+    big set gets one per frame of a live view, and a tuple is the cheapest record to build)."""
 
     ready: str
     status: str
@@ -301,7 +301,8 @@ def summarize_pod(pod: Obj, now: datetime) -> PodSummary:
     spec = _dict(pod.get("spec"))
     status = _dict(pod.get("status"))
     containers = _list(spec.get("containers"))
-    init_specs = [c for c in _list(spec.get("initContainers")) if isinstance(c, dict)]
+    init_containers = _list(spec.get("initContainers"))
+    init_specs = [c for c in init_containers if isinstance(c, dict)] if init_containers else []
     restarts = 0
     sidecar_restarts = 0
     total = len(containers)
@@ -408,7 +409,7 @@ def summarize_pod(pod: Obj, now: datetime) -> PodSummary:
     restarts_text = str(restarts)
     if restarts != 0 and last_restart is not None:
         restarts_text = f"{restarts} ({since(last_restart, now)} ago)"
-    return PodSummary(ready=f"{ready}/{total}", status=reason, restarts=restarts_text)
+    return PodSummary(f"{ready}/{total}", reason, restarts_text)
 
 
 def pod_ip(pod: Obj) -> str:
