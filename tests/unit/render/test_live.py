@@ -22,6 +22,7 @@ from stsctl.render.live import (
     render_view,
     status_line,
     view_for,
+    why_lines,
 )
 
 NOW = datetime(2026, 1, 1, 0, 10, tzinfo=UTC)
@@ -736,6 +737,21 @@ def test_folding_leaves_short_runs_of_quiet_rows_alone() -> None:
     rows = pod_rows(snapshot, progress, reasons_for(snapshot))
     assert fold_rows(rows, 3) == rows
     assert [r.name for r in fold_rows(rows, 2)] == ["web-0…web-2"]
+
+
+def test_a_reason_naming_a_thousand_pods_shows_its_first_lines_as_the_whole_text_wraps() -> None:
+    import textwrap
+
+    from stsctl.core.why import BLOCKING, Reason
+
+    names = ", ".join(f"web-{i}" for i in range(1000))
+    summary = f"web-500 is not Ready, so the controller will not update {names} (in order)"
+    width = 120
+    lines = [line.plain for line in why_lines([Reason("x", BLOCKING, summary)], width)]
+    whole = textwrap.wrap(summary, width - 9)
+    assert lines[1:4] == ["BLOCKED  " + whole[0], *("         " + w for w in whole[1:3])]
+    assert lines[4] == "         " + whole[3][: width - 10] + "…"
+    assert len(lines) == 5
 
 
 # --- off a terminal: plain lines -----------------------------------------------------------------
