@@ -8,8 +8,7 @@ library exceptions into these once, at their edge; the command line's single err
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from stsctl.core.diagnostics import Diagnostic
@@ -69,8 +68,7 @@ class Interrupted(StsctlError):
 # --- API errors: the shapes of the Kubernetes API server's Status failures -------------------
 
 
-@dataclass(frozen=True)
-class StatusCause:
+class StatusCause(NamedTuple):
     """One entry of `Status.details.causes`: which field, why."""
 
     field: str
@@ -78,24 +76,32 @@ class StatusCause:
     reason: str = "FieldValueInvalid"
 
 
-@dataclass(eq=False)
 class ApiError(StsctlError):
     """An API request failed with a Kubernetes `Status` (404, 409, 422, ...).
 
     `render()` prints what kubectl prints for the same failure.
     """
 
-    message: str
-    code: int = 500
-    reason: str = "InternalError"
-    kind: str = ""
-    name: str = ""
-    group: str = ""
-    causes: list[StatusCause] = field(default_factory=list)
-    hint: str | None = None
-
-    def __post_init__(self) -> None:
-        StsctlError.__init__(self, self.message, hint=self.hint)
+    # A plain class (and StatusCause a named tuple): every command imports this module, and a
+    # dataclass costs a fraction of a millisecond to create.
+    def __init__(
+        self,
+        message: str,
+        code: int = 500,
+        reason: str = "InternalError",
+        kind: str = "",
+        name: str = "",
+        group: str = "",
+        causes: list[StatusCause] | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+        self.reason = reason
+        self.kind = kind
+        self.name = name
+        self.group = group
+        self.causes = causes if causes is not None else []
 
     def __str__(self) -> str:
         return self.message

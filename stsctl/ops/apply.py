@@ -104,13 +104,27 @@ class ApplyReport:
         return [a for a in self.applied if a.kind == "StatefulSet" and a.changed]
 
 
-@dataclass(eq=False)
 class ImmutableFieldsError(InvalidError):
     """The update the API server would refuse (422), found before sending, with each changed
     field and what to do instead."""
 
-    changes: list[str] = field(default_factory=list)  # `  spec.serviceName: nginx → web`
-    recipe: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        error: InvalidError,
+        changes: list[str],  # `  spec.serviceName: nginx → web`
+        recipe: list[str],
+    ) -> None:
+        super().__init__(
+            error.message,
+            code=error.code,
+            reason=error.reason,
+            kind=error.kind,
+            name=error.name,
+            group=error.group,
+            causes=error.causes,
+        )
+        self.changes = changes
+        self.recipe = recipe
 
     def render(self) -> str:
         return "\n".join([super().render(), *self.changes, *self.recipe])
@@ -393,17 +407,7 @@ def immutable_problem(
     error = InvalidError.of(
         kind.kind, kind.group, name, [StatusCause(e.field, e.message, e.reason) for e in errors]
     )
-    return ImmutableFieldsError(
-        message=error.message,
-        code=error.code,
-        reason=error.reason,
-        kind=error.kind,
-        name=error.name,
-        group=error.group,
-        causes=error.causes,
-        changes=_change_lines(changes),
-        recipe=recipe,
-    )
+    return ImmutableFieldsError(error, _change_lines(changes), recipe)
 
 
 # --- planning and applying ---------------------------------------------------------------------

@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stsctl.core import resources
 from stsctl.errors import StsctlError, UsageError
@@ -203,14 +202,15 @@ def find_results(template: str, obj: Any, *, allow_missing_keys: bool = True) ->
 
 # --- custom columns --------------------------------------------------------------------------
 
-_RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
+# A pattern, compiled by `re` on first use: a plain `get` never needs it.
+_RELAXED = r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$"
 
 
 def relaxed_jsonpath(expression: str) -> str:
     """`RelaxedJSONPathExpression`: `.a.b`, `a.b`, `{a.b}` and `{.a.b}` all mean `{.a.b}`."""
     if not expression:
         return expression
-    match = _RELAXED.match(expression)
+    match = re.match(_RELAXED, expression)
     if match is None:
         raise UsageError(
             "unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
@@ -219,8 +219,7 @@ def relaxed_jsonpath(expression: str) -> str:
     return "{." + (match.group(1) or match.group(2)) + "}"
 
 
-@dataclass(frozen=True)
-class CustomColumn:
+class CustomColumn(NamedTuple):
     header: str
     field_spec: str  # a JSONPath template, `{.metadata.name}`
 
@@ -361,8 +360,7 @@ _TEMPLATE_FORMATS = ("jsonpath", "jsonpath-as-json", "jsonpath-file")
 _COLUMN_FORMATS = ("custom-columns", "custom-columns-file")
 
 
-@dataclass(frozen=True)
-class OutputSpec:
+class OutputSpec(NamedTuple):
     """A parsed `-o` value.
 
     `format` is one of "" (the default table), `wide`, `json`, `yaml`, `name`, `jsonpath`,

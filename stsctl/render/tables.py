@@ -13,7 +13,6 @@ Everything is a pure function of dicts and `now`; output is plain text (no rich)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -117,12 +116,14 @@ def escape_terminal(text: str) -> str:
 # --- the table model -------------------------------------------------------------------------
 
 
-@dataclass
 class Table:
     """Headers (already uppercased) and rows of cell strings, in print order."""
 
-    headers: list[str]
-    rows: list[list[str]] = field(default_factory=list)
+    # A plain class (as are the records below named tuples): every `get` imports this module,
+    # and a dataclass costs a fraction of a millisecond to create.
+    def __init__(self, headers: list[str], rows: list[list[str]] | None = None) -> None:
+        self.headers = headers
+        self.rows = rows if rows is not None else []
 
 
 def _cell_text(cell: str) -> str:
@@ -772,14 +773,12 @@ def _generic_cells(obj: Obj, now: datetime, wide: bool) -> list[str]:
 Cells = Callable[[Obj, datetime, bool], list[str]]
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     name: str
     priority: int = 0  # 1 = shown with `-o wide` only
 
 
-@dataclass(frozen=True)
-class Printer:
+class Printer(NamedTuple):
     columns: tuple[Column, ...]
     cells: Cells  # one cell per column, wide ones included; `wide` only changes cell content
 
