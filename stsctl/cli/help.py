@@ -49,7 +49,8 @@ _STYLE_BORDER = "2"
 _STYLE_DEPRECATED = "31"
 
 # typer's OptionHighlighter: flags named in prose are coloured as in the tables.
-_FLAG = re.compile(r"(?:^|(?<=\W))(--[\w-]+|-\w+)(?![a-zA-Z0-9])")
+# A pattern, compiled by `re` when a help page is drawn: commands that run never need it.
+_FLAG = r"(?:^|(?<=\W))(--[\w-]+|-\w+)(?![a-zA-Z0-9])"
 
 Segment = tuple[str, str]  # (text, SGR codes; "" = plain)
 Line = list[Segment]
@@ -534,7 +535,7 @@ def _highlight(text: str, style: str) -> Line:
     """`text` in `style`, with flags (--name, -n) coloured as typer's highlighter does."""
     line: Line = []
     end = 0
-    for match in _FLAG.finditer(text):
+    for match in re.finditer(_FLAG, text):
         start = match.start(1)
         if start > end:
             line.append((text[end:start], style))

@@ -157,19 +157,20 @@ def parse_selector(text: str) -> Selector:
 # --- label key/value validation (k8s.io/apimachinery/pkg/util/validation) -----------------
 
 _QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QUALIFIED_NAME_RE = re.compile(f"^{_QUALIFIED_NAME_FMT}$")
+# Patterns that `re` compiles on first use: a `get` without -l never needs them.
+_QUALIFIED_NAME_RE = f"^{_QUALIFIED_NAME_FMT}$"
 _QUALIFIED_NAME_MSG = (
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
     "alphanumeric character"
 )
 _LABEL_VALUE_FMT = f"({_QUALIFIED_NAME_FMT})?"
-_LABEL_VALUE_RE = re.compile(f"^{_LABEL_VALUE_FMT}$")
+_LABEL_VALUE_RE = f"^{_LABEL_VALUE_FMT}$"
 _LABEL_VALUE_MSG = (
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
     "'.', and must start and end with an alphanumeric character"
 )
 _DNS1123_SUBDOMAIN_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
-_DNS1123_SUBDOMAIN_RE = re.compile(f"^{_DNS1123_SUBDOMAIN_FMT}$")
+_DNS1123_SUBDOMAIN_RE = f"^{_DNS1123_SUBDOMAIN_FMT}$"
 _DNS1123_SUBDOMAIN_MSG = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
     "'.', and must start and end with an alphanumeric character"
@@ -201,7 +202,7 @@ def label_key_errors(key: str) -> list[str]:
         else:
             if len(prefix) > 253:
                 errors.append("prefix part must be no more than 253 characters")
-            if not _DNS1123_SUBDOMAIN_RE.match(prefix):
+            if not re.match(_DNS1123_SUBDOMAIN_RE, prefix):
                 errors.append(
                     "prefix part "
                     + _regex_error(_DNS1123_SUBDOMAIN_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com")
@@ -216,7 +217,7 @@ def label_key_errors(key: str) -> list[str]:
         errors.append("name part must be non-empty")
     elif len(name) > 63:
         errors.append("name part must be no more than 63 characters")
-    if not _QUALIFIED_NAME_RE.match(name):
+    if not re.match(_QUALIFIED_NAME_RE, name):
         errors.append(
             "name part "
             + _regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
@@ -229,7 +230,7 @@ def label_value_errors(value: str) -> list[str]:
     errors: list[str] = []
     if len(value) > 63:
         errors.append("must be no more than 63 characters")
-    if not _LABEL_VALUE_RE.match(value):
+    if not re.match(_LABEL_VALUE_RE, value):
         errors.append(
             _regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345")
         )
