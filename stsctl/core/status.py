@@ -48,22 +48,24 @@ def compute_replica_status(
     terminating ones included. available: ready and Ready for more than minReadySeconds.
     current/updated: created, not terminating, labelled with that revision.
     """
-    counts = ReplicaCounts()
+    # Local counters: this runs over every pod on every sync and every live frame.
+    replicas = ready = available = current = updated = 0
     for pod in pods:
         created = is_created(pod)
         if created:
-            counts.replicas += 1
+            replicas += 1
         if is_running_and_ready(pod):
-            counts.ready_replicas += 1
-            if is_available(pod, min_ready_seconds, now):
-                counts.available_replicas += 1
+            ready += 1
+            # Ready already: only minReadySeconds can keep it from being available.
+            if min_ready_seconds == 0 or is_available(pod, min_ready_seconds, now):
+                available += 1
         if created and not is_terminating(pod):
             revision = pod_revision(pod)
             if revision == current_revision:
-                counts.current_replicas += 1
+                current += 1
             if revision == update_revision:
-                counts.updated_replicas += 1
-    return counts
+                updated += 1
+    return ReplicaCounts(replicas, ready, available, current, updated)
 
 
 def statefulset_status(

@@ -273,7 +273,12 @@ class _Analysis:
         self.local = local
         self.default_namespace = default_namespace
         self.pods = pods_of(sts, pods)
-        self.by_ordinal = {ordinal_of(p): p for p in self.pods}
+        self.start = start_ordinal(dict(sts))
+        self.replicas = desired_replicas(dict(sts))
+        ordinals = [(ordinal_of(p), p) for p in self.pods]
+        self.by_ordinal = dict(ordinals)
+        in_range = self.in_range
+        self._condemned = [p for ordinal, p in ordinals if ordinal not in in_range]
         self.claims = {
             _name(c): c for c in claims if _meta(c).get("namespace") in (None, self.namespace)
         }
@@ -283,8 +288,6 @@ class _Analysis:
         self.revisions = controlled_revisions(sts, revisions)
         self.services = [s for s in services if _meta(s).get("namespace") in (None, self.namespace)]
         self.nodes = {_name(n): n for n in nodes}
-        self.start = start_ordinal(dict(sts))
-        self.replicas = desired_replicas(dict(sts))
         self.min_ready = min_ready_seconds(sts)
         status = sts.get("status") or {}
         self.current_revision = str(status.get("currentRevision") or "")
@@ -315,8 +318,8 @@ class _Analysis:
         return self.by_ordinal.get(ordinal)
 
     def condemned(self) -> list[Obj]:
-        """Pods outside the ordinal range, ascending."""
-        return [p for p in self.pods if ordinal_of(p) not in self.in_range]
+        """Pods outside the ordinal range, ascending (the list is shared: do not change it)."""
+        return self._condemned
 
     def unavailable(self, pod: Obj | None) -> bool:
         return pod is None or is_unavailable(pod, self.min_ready, self.now)

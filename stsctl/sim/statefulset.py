@@ -712,20 +712,20 @@ def _replica_counts(
     now: datetime,
 ) -> ReplicaCounts:
     """`core.status.compute_replica_status` over facts (the same rules)."""
-    counts = ReplicaCounts()
+    replicas = ready = available = current = updated = 0
     for f in facts:
         if f.created:
-            counts.replicas += 1
+            replicas += 1
         if f.running_ready:
-            counts.ready_replicas += 1
+            ready += 1
             if f.available(min_ready_seconds, now):
-                counts.available_replicas += 1
+                available += 1
         if f.created and not f.terminating:
             if f.revision == current_revision:
-                counts.current_replicas += 1
+                current += 1
             if f.revision == update_revision:
-                counts.updated_replicas += 1
-    return counts
+                updated += 1
+    return ReplicaCounts(replicas, ready, available, current, updated)
 
 
 # --- the planner --------------------------------------------------------------------------
