@@ -15,6 +15,7 @@ Mirrors `getPatch` / `newRevision` / `ApplyRevision` / `nextRevision` in
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -46,6 +47,7 @@ def canonical_json(value: Any) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)  # byte by byte in Python; every sync hashes the same template
 def fnv1_32(data: bytes) -> int:
     """32-bit FNV-1 (multiply, then xor), as Go's `hash/fnv.New32`."""
     h = _FNV32_OFFSET
