@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from stsctl.backends.base import Backend
 from stsctl.backends.local.backend import (
@@ -39,9 +40,10 @@ def advance(backend: Backend, duration: str) -> datetime:
     return local_cluster(backend).advance(seconds)
 
 
-def reset(backend: Backend, *, nodes: int | None = None) -> None:
-    """A fresh local cluster, with `nodes` nodes if given (else $STSCTL_NODES, else 3)."""
-    local_cluster(backend).reset(nodes=nodes)
+def reset(backend: Backend, *, nodes: int | None = None) -> Path | None:
+    """A fresh local cluster, with `nodes` nodes if given (else $STSCTL_NODES, else 3); where
+    an unreadable cluster file was moved, if it was."""
+    return local_cluster(backend).reset(nodes=nodes)
 
 
 def _annotate(

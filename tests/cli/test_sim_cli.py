@@ -4,6 +4,7 @@ with a manual clock (STSCTL_HOME and STSCTL_CLOCK come from tests/conftest.py)."
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,42 @@ def test_sim_reset_refuses_without_a_terminal_unless_yes(cli: Any, seed: Path) -
     assert cli("get", "sts", "-o", "json").out == (
         '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n'
         '    "metadata": {\n        "resourceVersion": ""\n    }\n}\n'
+    )
+
+
+def test_a_damaged_cluster_file_is_a_clear_error_and_reset_sets_it_aside(cli: Any) -> None:
+    home = Path(os.environ["STSCTL_HOME"])
+    home.mkdir(parents=True)
+    (home / "cluster.db").write_bytes(b"not a database, " * 400)
+    path = home / "cluster.db"
+    broken = cli("get", "pods")
+    assert broken.code == 1
+    assert broken.out == ""
+    assert broken.err == (
+        f"error: cannot use the local cluster at {path}: file is not a database\n"
+        "The file is damaged or is not an stsctl cluster. `stsctl sim reset` moves it to "
+        "cluster.db.broken and starts a fresh cluster.\n"
+    )
+    reset = cli("sim", "reset", "--yes")
+    assert (reset.code, reset.out) == (0, "local cluster reset\n")
+    assert reset.err == (
+        f"warning: the old cluster file could not be read; it was moved to {path}.broken\n"
+    )
+    assert (home / "cluster.db.broken").read_bytes() == b"not a database, " * 400
+    assert cli("get", "nodes", "-o", "name").out == "node/node-1\nnode/node-2\nnode/node-3\n"
+
+
+def test_a_home_that_cannot_be_created_is_a_clear_error(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("STSCTL_HOME", str(blocker / "home"))
+    result = cli("get", "pods")
+    assert result.code == 1
+    assert result.err == (
+        f"error: cannot create the local cluster's directory {blocker / 'home'}: Not a directory\n"
+        "Set STSCTL_HOME to a directory you can write to.\n"
     )
 
 

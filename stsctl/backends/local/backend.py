@@ -40,7 +40,7 @@ from stsctl.backends.local.state import (
     object_key,
     parse_precise,
 )
-from stsctl.backends.local.store import Store, database_path, dumps
+from stsctl.backends.local.store import Store, StoreDamaged, database_path, dumps
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
 
@@ -440,17 +440,41 @@ class LocalBackend:
                 meta.clock_mode, meta.speed, meta.sim_time, nodes, counts, s.next_wake()
             )
 
-    def reset(self, *, nodes: int | None = None) -> None:
-        """Throw the cluster away and start a fresh one (with `nodes` nodes, if given)."""
+    def reset(self, *, nodes: int | None = None) -> Path | None:
+        """Throw the cluster away and start a fresh one (with `nodes` nodes, if given). An
+        unreadable cluster file is kept aside: the path it was moved to, if so."""
         if nodes is not None:
             self._nodes = check_node_count(nodes)
-        store = self.store
         self._cached = None
         self._engine = None
-        with store.transaction():
-            store.clear()
+        kept = None
+        try:
+            store = self.store
+            with store.transaction():
+                store.clear()
+        except StoreDamaged:
+            kept = self._set_damaged_store_aside()
         with self.session():
             pass
+        return kept
+
+    def _set_damaged_store_aside(self) -> Path:
+        """Keep an unreadable cluster file as `<name>.broken` (it may be worth a look) and
+        let the next session create a fresh one."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        path = self.path
+        kept = path.with_name(path.name + ".broken")
+        try:
+            path.replace(kept)
+            for suffix in ("-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        except OSError as e:
+            raise StsctlError(
+                f"cannot move the damaged local cluster {path} aside: {e.strerror or e}"
+            ) from e
+        return kept
 
     # --- Backend protocol ----------------------------------------------------------------------
 

@@ -96,6 +96,10 @@ class StoreBusy(StsctlError):
     """Another stsctl process kept the cluster locked for too long."""
 
 
+class StoreDamaged(StsctlError):
+    """The cluster file is not a database SQLite can read (damaged, or some other file)."""
+
+
 def _is_locked(error: sqlite3.OperationalError) -> bool:
     text = str(error).lower()
     return "locked" in text or "busy" in text
@@ -107,14 +111,24 @@ class Store:
     def __init__(self, path: Path, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
         self.path = path
         self.lock_wait_seconds = lock_wait_seconds
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StsctlError(
+                f"cannot create the local cluster's directory {path.parent}: {e.strerror or e}",
+                hint="Set STSCTL_HOME to a directory you can write to.",
+            ) from e
         try:
             self.conn = sqlite3.connect(
                 str(path), timeout=5.0, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as e:
-            raise StsctlError(f"cannot open the local cluster at {path}: {e}") from e
-        self._retrying(self._setup)
+            raise self.unusable(e) from e
+        try:
+            self._retrying(self._setup)
+        except StsctlError:
+            self.conn.close()
+            raise
 
     def _setup(self) -> None:
         self.conn.execute("PRAGMA busy_timeout = 5000")
@@ -133,6 +147,24 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def unusable(self, error: sqlite3.Error) -> StsctlError:
+        """The user's error for a store SQLite cannot work with (damaged, not a database,
+        unwritable, disk full)."""
+        path = self.path
+        message = f"cannot use the local cluster at {path}: {error}"
+        if isinstance(error, sqlite3.OperationalError) and not path.exists():
+            return StsctlError(message, hint="Set STSCTL_HOME to a directory you can write to.")
+        if isinstance(error, sqlite3.OperationalError):
+            return StsctlError(
+                message,
+                hint=f"Check that {path} and its directory can be written and the disk has room.",
+            )
+        return StoreDamaged(
+            message,
+            hint="The file is damaged or is not an stsctl cluster. `stsctl sim reset` moves it "
+            f"to {path.name}.broken and starts a fresh cluster.",
+        )
+
     # --- Transactions ------------------------------------------------------------------------
 
     def _retrying(self, fn: Any) -> Any:
@@ -143,7 +175,7 @@ class Store:
                 return fn()
             except sqlite3.OperationalError as e:
                 if not _is_locked(e):
-                    raise StsctlError(f"local cluster store error: {e}") from e
+                    raise self.unusable(e) from e
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         "another stsctl process holds the local cluster "
@@ -153,6 +185,8 @@ class Store:
                     ) from e
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.25)
+            except sqlite3.DatabaseError as e:
+                raise self.unusable(e) from e
 
     def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -169,9 +203,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """`BEGIN IMMEDIATE` … `COMMIT`; rolled back if the block raises."""
-        with self._raw_transaction():
-            yield
+        """`BEGIN IMMEDIATE` … `COMMIT`; rolled back if the block raises. A store SQLite cannot
+        work with (a damaged file, a full disk) is the user's error, not an internal one."""
+        try:
+            with self._raw_transaction():
+                yield
+        except sqlite3.DatabaseError as e:
+            raise self.unusable(e) from e
 
     # --- Meta ----------------------------------------------------------------------------------
 

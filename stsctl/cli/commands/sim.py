@@ -97,7 +97,11 @@ def reset(
             raise UsageError("refusing to reset the local cluster without a terminal; pass --yes")
         if not typer.confirm("Delete every object of the local cluster and start afresh?"):
             raise typer.Exit(1)
-    sim.reset(_backend(backend), nodes=nodes)
+    kept = sim.reset(_backend(backend), nodes=nodes)
+    if kept is not None:
+        from stsctl.render.console import stderr
+
+        stderr().write(f"warning: the old cluster file could not be read; it was moved to {kept}\n")
     _print("local cluster reset")
 
 
