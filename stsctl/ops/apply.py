@@ -12,12 +12,14 @@ Before anything is sent, everything is checked together with what the cluster al
 (Services, PersistentVolumes, StorageClasses, claims): nothing is applied when any manifest has
 an error. Changes the API server would refuse on an update — a StatefulSet's immutable spec
 fields, a Service's cluster IP — are found before sending and explained field by field with the
-way out (`ImmutableFieldsError`). With `force`, such an object is replaced as `kubectl apply
---force` does (delete, wait until it is gone, create; kubectl then prints `configured`), except
-that a StatefulSet is deleted with propagation Orphan so its pods keep running and are adopted by
-the new set. The caller confirms replacements first (`confirm`).
+way out (`ImmutableFieldsError`); without `force` nothing is applied then, so the files never
+end up half-applied (kubectl would send the other objects). With `force`, such an object is
+replaced as `kubectl apply --force` does (delete, wait until it is gone, create; kubectl then
+prints `configured`), except that a StatefulSet is deleted with propagation Orphan so its pods
+keep running and are adopted by the new set. The caller confirms replacements first (`confirm`).
 
-An object the server rejects does not stop the others; its error is reported with the rest.
+An object the server rejects once it is sent does not stop the others, as in kubectl; its error
+is reported with the rest.
 Without replacements, all objects are applied in one transaction on the local cluster.
 """
 
@@ -591,6 +593,24 @@ def _execute(
     return applied("configured", result)
 
 
+def _in_file(error: ApiError, plan: _Plan) -> ApiError:
+    """A create the server refused names the file, as kubectl's `error when creating "FILE"`."""
+    if plan.operation != "created" or plan.error is not None:
+        return error
+    file = plan.doc.file
+    source = "STDIN" if file == manifests.STDIN_NAME else file
+    return ApiError(
+        f'error when creating "{source}": {error.message}',
+        error.code,
+        error.reason,
+        error.kind,
+        error.name,
+        error.group,
+        error.causes,
+        error.hint,
+    )
+
+
 def apply_object(backend: Backend, obj: Obj, namespace: str, dry_run: str = "none") -> Applied:
     """Client-side apply of one object (no cross-object checks, no replacement)."""
     plan = _plan(
@@ -688,6 +708,20 @@ def apply_paths(
     report = ApplyReport(warnings=warnings, dry_run=dry_run)
     plans = [_plan(backend, doc, ns, server_side, context) for doc in docs]
     replacing = [p for p in plans if p.operation == "replace"]
+    if replacing and not force:
+        report.errors += [p.problem for p in replacing if p.problem is not None]
+        held = sum(1 for p in plans if p.operation not in ("replace", "unchanged"))
+        if held:
+            labels = ", ".join(p.label for p in replacing)
+            others = f"the other {held} object{'s' if held > 1 else ''}"
+            report.errors.append(
+                StsctlError(
+                    f"nothing was applied: {labels} cannot be changed in place (see above), "
+                    f"so {others} to create or change {'were' if held > 1 else 'was'} not "
+                    "sent either"
+                )
+            )
+        return report
     asks = force and replacing and dry_run == "none"
     if asks and confirm is not None and not confirm([p.label for p in replacing]):
         raise StsctlError("apply cancelled: nothing was changed")
@@ -707,7 +741,7 @@ def apply_paths(
                     timeout=wait_timeout,
                 )
             except ApiError as e:
-                report.errors.append(e)
+                report.errors.append(_in_file(e, plan))
                 continue
             except StsctlError as e:
                 if e.exit_code != 1:

@@ -193,11 +193,7 @@ def test_an_immutable_change_is_explained_field_by_field_and_not_sent(
     Path(running).write_text(changed)
     result = cli("apply", "-f", running)
     assert result.code == 1
-    assert result.out.splitlines() == [
-        "persistentvolume/pv001 unchanged",
-        "persistentvolume/pv002 unchanged",
-        "service/nginx unchanged",
-    ]
+    assert result.out == ""
     assert result.err.splitlines() == [
         FORBIDDEN,
         "  spec.podManagementPolicy: OrderedReady → Parallel",
@@ -327,10 +323,14 @@ def test_turning_a_service_headless_is_explained_and_forced(cli: Any, tmp_path: 
     assert get_json(cli, "svc", "plain")["spec"]["clusterIP"] == "None"
 
 
-def test_errors_on_one_object_do_not_stop_the_others(
+def test_an_immutable_change_holds_back_every_other_object(
     cli: Any, running: str, tmp_path: Path
 ) -> None:
-    Path(running).write_text(WEB.replace('serviceName: "nginx"', 'serviceName: "web"'))
+    Path(running).write_text(
+        WEB.replace('serviceName: "nginx"', 'serviceName: "web"').replace(
+            "storage: 1Gi", "storage: 2Gi"
+        )
+    )
     extra = write(
         tmp_path,
         "extra.yaml",
@@ -338,8 +338,29 @@ def test_errors_on_one_object_do_not_stop_the_others(
     )
     result = cli("apply", "-f", running, "-f", extra)
     assert result.code == 1
-    assert "configmap/settings created" in result.out.splitlines()
+    assert result.out == ""
     assert FORBIDDEN in result.err.splitlines()
+    assert result.err.splitlines()[-1] == (
+        "error: nothing was applied: statefulset.apps/web cannot be changed in place (see "
+        "above), so the other 3 objects to create or change were not sent either"
+    )
+    assert cli("get", "configmap", "settings").code == 1
+    volume = get_json(cli, "pv", "pv001")
+    assert volume["spec"]["capacity"]["storage"] == "1Gi"
+
+
+def test_a_create_the_server_refuses_does_not_stop_the_others(cli: Any, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "maps.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: nope\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+    )
+    result = cli("apply", "-f", path)
+    assert (result.code, result.out) == (1, "configmap/b created\n")
+    assert result.err == (
+        f'Error from server (NotFound): error when creating "{path}": namespaces "nope" not found\n'
+    )
 
 
 def test_watch_follows_the_set_until_its_rollout_is_done(cli: Any, web: str) -> None:
