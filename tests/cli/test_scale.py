@@ -231,6 +231,24 @@ def test_scale_reports_a_missing_set_and_other_kinds(web: Any) -> None:
     assert (pod.code, pod.err) == (1, "error: stsctl scale works on StatefulSets only, not pods\n")
 
 
+def test_scale_beyond_int32_or_what_the_local_cluster_simulates_is_refused(web: Any) -> None:
+    huge = web("scale", "web", "--replicas", "3000000000")
+    assert (huge.code, huge.err) == (
+        1,
+        'Error from server (BadRequest): Scale in version "v1" cannot be handled as a Scale: '
+        "json: cannot unmarshal number 3000000000 into Go struct field ScaleSpec.spec.replicas "
+        "of type int32\n",
+    )
+    big = web("scale", "web", "--replicas", "10001")
+    assert (big.code, big.err) == (
+        1,
+        'The StatefulSet "web" is invalid: spec.replicas: Invalid value: 10001: the local '
+        "cluster simulates at most 10000 replicas per StatefulSet (a real cluster, --backend "
+        "kube, takes more)\n",
+    )
+    assert statefulset(web)["spec"]["replicas"] == 2
+
+
 def test_scale_current_replicas_is_a_precondition(web: Any) -> None:
     wrong = web("scale", "web", "--replicas", "4", "--current-replicas", "3")
     assert (wrong.code, wrong.out, wrong.err) == (

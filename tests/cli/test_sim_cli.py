@@ -138,6 +138,15 @@ def test_sim_clock_switches_mode_and_speed(cli: Any) -> None:
     assert bad.err == 'error: unknown clock mode "fast": use manual or real\n'
 
 
+def test_sim_advance_refuses_a_duration_longer_than_go_allows(cli: Any) -> None:
+    result = cli("sim", "advance", "99999999h")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        'error: invalid duration "99999999h": longer than the longest duration, 2562047h '
+        "(about 292 years)\n"
+    )
+
+
 def test_sim_reset_refuses_without_a_terminal_unless_yes(cli: Any, seed: Path) -> None:
     cli("apply", "-f", str(seed))
     refused = cli("sim", "reset")

@@ -57,6 +57,34 @@ def invalid(rk: ResourceKind, name: str, errors: Sequence[FieldError]) -> Invali
     return InvalidError.of(rk.kind, rk.group, name, causes)
 
 
+# The simulation keeps every pod, its events and its history in memory while it runs: a set
+# bigger than this would take the machine's memory (a real cluster would only be slow).
+MAX_SIMULATED_REPLICAS = 10_000
+
+
+def check_simulation_limits(obj: Obj, rk: ResourceKind) -> None:
+    """Refuse (422) what the local cluster cannot simulate: a StatefulSet of more than
+    `MAX_SIMULATED_REPLICAS` replicas."""
+    if rk.kind != "StatefulSet":
+        return
+    replicas = (obj.get("spec") or {}).get("replicas")
+    if isinstance(replicas, int) and replicas > MAX_SIMULATED_REPLICAS:
+        raise InvalidError.of(
+            rk.kind,
+            rk.group,
+            str(obj["metadata"].get("name", "")),
+            [
+                StatusCause(
+                    "spec.replicas",
+                    f"Invalid value: {replicas}: the local cluster simulates at most "
+                    f"{MAX_SIMULATED_REPLICAS} replicas per StatefulSet (a real cluster, "
+                    "--backend kube, takes more)",
+                    "FieldValueInvalid",
+                )
+            ],
+        )
+
+
 def validate_create(obj: Obj, rk: ResourceKind) -> None:
     from stsctl.core.fielderrors import errors_only
     from stsctl.core.validation import validate_object
@@ -64,6 +92,7 @@ def validate_create(obj: Obj, rk: ResourceKind) -> None:
     errors = errors_only(validate_object(obj))
     if errors:
         raise invalid(rk, obj["metadata"].get("name", ""), errors)
+    check_simulation_limits(obj, rk)
 
 
 def validate_update(old: Obj, new: Obj, rk: ResourceKind) -> None:
@@ -76,6 +105,7 @@ def validate_update(old: Obj, new: Obj, rk: ResourceKind) -> None:
     errors.extend(e for e in errors_only(validate_object(new)) if str(e) not in seen)
     if errors:
         raise invalid(rk, new["metadata"].get("name", ""), errors)
+    check_simulation_limits(new, rk)
 
 
 _allocate_cluster_ip = _optional("stsctl.sim.ipam", "allocate_cluster_ip")

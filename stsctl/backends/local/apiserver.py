@@ -757,6 +757,12 @@ class ApiServer:
             raise ConflictError.of(rk.plural, rk.group, name)
         if not isinstance(replicas, int) or isinstance(replicas, bool):
             raise _bad_request("spec.replicas: expected an integer")
+        if replicas > 2**31 - 1:
+            # The patched Scale is decoded into autoscaling/v1, whose replicas is an int32.
+            raise _bad_request(
+                'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal '
+                f"number {replicas} into Go struct field ScaleSpec.spec.replicas of type int32"
+            )
         if replicas < 0:
             raise InvalidError.of(
                 "Scale",
@@ -771,6 +777,7 @@ class ApiServer:
             )
         updated = copy.copy(existing)
         updated["spec"] = {**existing.get("spec", {}), "replicas": replicas}
+        admission.check_simulation_limits(updated, rk)
         result = self.update(
             updated,
             namespace=ns,

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from stsctl.backends.local.state import Meta
+from stsctl.clock import format_time
 from stsctl.errors import UsageError
 
 MODES = ("manual", "real")
+MAX_DURATION_SECONDS = (2**63 - 1) / 1e9  # Go's time.Duration: int64 nanoseconds
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d)")
 _UNIT_SECONDS = {
@@ -49,6 +51,11 @@ def parse_duration(text: str) -> float:
         raise UsageError(
             f'invalid duration "{text}": use a number with a unit, e.g. 30s, 5m, 1h30m'
         )
+    if total > MAX_DURATION_SECONDS:
+        raise UsageError(
+            f'invalid duration "{text}": longer than the longest duration, 2562047h (about 292 '
+            "years)"
+        )
     return total
 
 
@@ -76,9 +83,15 @@ def set_clock(meta: Meta, mode: str, speed: float | None, wall: float) -> None:
 
 def shift(meta: Meta, seconds: float) -> datetime:
     """Move simulated time forward by `seconds` (the new target; real mode moves its anchor)."""
+    try:
+        target = meta.sim_time + timedelta(seconds=seconds)
+    except OverflowError:
+        raise UsageError(
+            f"simulated time cannot go past the year 9999 (it is {format_time(meta.sim_time)})"
+        ) from None
     if meta.clock_mode == "real":
         meta.anchor_sim += timedelta(seconds=seconds)
-    return meta.sim_time + timedelta(seconds=seconds)
+    return target
 
 
 class SimClock:
