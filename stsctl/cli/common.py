@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from stsctl.errors import Interrupted, UsageError
+from stsctl.errors import Interrupted
 
 if TYPE_CHECKING:
     from stsctl.backends.base import Backend
@@ -35,10 +35,9 @@ def connected(
 def namespace_for(
     cluster: Backend, namespace: str | None, all_namespaces: bool = False
 ) -> str | None:
-    """The namespace to act in: -n, else the cluster's default; None for -A."""
+    """The namespace to act in: -n, else the cluster's default; None for -A (which wins over
+    -n, as in kubectl)."""
     if all_namespaces:
-        if namespace:
-            raise UsageError("a resource cannot be retrieved by name across all namespaces")
         return None
     return namespace or cluster.default_namespace()
 

@@ -330,6 +330,8 @@ def test_all_namespaces_adds_a_namespace_column(web: Cli) -> None:
         "NAMESPACE   NAME   READY   AGE",
         "default     web    2/2     10m",
     ]
+    # As in kubectl, -A wins over -n.
+    assert web("get", "sts", "-A", "-n", "kube-system").out == web("get", "sts", "-A").out
 
 
 def test_sort_by_a_field(web: Cli) -> None:
