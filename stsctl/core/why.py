@@ -816,6 +816,13 @@ def _terminating_reason(a: _Analysis, pod: Obj) -> Reason:
 
 def _pod_reason(a: _Analysis, pod: Obj) -> Reason | None:
     """Why this pod is not available, or None when it is."""
+    # Most pods of a big set are fine: answer them before naming and remembering them.
+    if (
+        phase(pod) == "Running"
+        and not is_terminating(pod)
+        and is_available(pod, a.min_ready, a.now)
+    ):
+        return None
     key = _name(pod)
     if key not in a._pod_reasons:
         a._pod_reasons[key] = _compute_pod_reason(a, pod)
@@ -1150,13 +1157,14 @@ def _forced_rollback_trap(a: _Analysis, blocker: Obj, problem: Reason) -> Reason
 
     # Every unavailable pod still on the broken revision has to go (maxUnavailable > 1 may have
     # replaced several at once); highest ordinal first, the controller's update order.
+    in_range = a.in_range
     stranded = [
         p
         for p in reversed(a.pods)
-        if pod_revision(p) == broken_revision
-        and ordinal_of(p) in a.in_range
+        if is_unavailable(p, a.min_ready, a.now)  # first: it rules out the healthy many
         and not is_terminating(p)
-        and is_unavailable(p, a.min_ready, a.now)
+        and pod_revision(p) == broken_revision
+        and ordinal_of(p) in in_range
     ]
     if broken_revision != a.update_revision:
         # The template has moved on: deleting a pod helps when it comes back at another revision.
