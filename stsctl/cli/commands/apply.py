@@ -22,7 +22,8 @@ Warnings go to stderr as `warning: FILE:LINE:COL: path: message`.
 
 A change the API server refuses on a live object (a StatefulSet's serviceName, selector,
 volumeClaimTemplates, podManagementPolicy; a Service's clusterIP) is caught before sending and
-explained field by field, with the way out: `--force` deletes the object and creates it again
+explained field by field, and nothing is applied; the way out: `--force` deletes the object and
+creates it again
 (a StatefulSet with --cascade=orphan, so its pods keep running and are adopted). `--force` asks
 you to type "yes" on a terminal; pass --yes in scripts.
 
