@@ -830,11 +830,10 @@ def _pod_reason(a: _Analysis, pod: Obj) -> Reason | None:
 
 
 def _compute_pod_reason(a: _Analysis, pod: Obj) -> Reason | None:
+    """`_pod_reason` for a pod that is terminating, or not Running and available."""
     name = _name(pod)
     if is_terminating(pod):
         return _terminating_reason(a, pod)
-    if is_available(pod, a.min_ready, a.now) and phase(pod) == "Running":
-        return None
     events = a.pod_events(pod)
     last_warning = _evidence(a.last_warning(events))
     node_name = str(_spec(pod).get("nodeName") or "")

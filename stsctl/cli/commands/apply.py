@@ -23,9 +23,8 @@ Warnings go to stderr as `warning: FILE:LINE:COL: path: message`.
 A change the API server refuses on a live object (a StatefulSet's serviceName, selector,
 volumeClaimTemplates, podManagementPolicy; a Service's clusterIP) is caught before sending and
 explained field by field, and nothing is applied; the way out: `--force` deletes the object and
-creates it again
-(a StatefulSet with --cascade=orphan, so its pods keep running and are adopted). `--force` asks
-you to type "yes" on a terminal; pass --yes in scripts.
+creates it again (a StatefulSet with --cascade=orphan, so its pods keep running and are
+adopted). `--force` asks you to type "yes" on a terminal; pass --yes in scripts.
 
 After applying, a created or changed StatefulSet is followed until its rollout is done (a live
 table on a terminal; --watch also off a terminal, --no-watch never).
