@@ -599,16 +599,10 @@ def _in_file(error: ApiError, plan: _Plan) -> ApiError:
         return error
     file = plan.doc.file
     source = "STDIN" if file == manifests.STDIN_NAME else file
-    return ApiError(
-        f'error when creating "{source}": {error.message}',
-        error.code,
-        error.reason,
-        error.kind,
-        error.name,
-        error.group,
-        error.causes,
-        error.hint,
-    )
+    named = copy.copy(error)  # the same error (class, code, causes), with the file named
+    named.message = f'error when creating "{source}": {error.message}'
+    named.args = (named.message,)
+    return named
 
 
 def apply_object(backend: Backend, obj: Obj, namespace: str, dry_run: str = "none") -> Applied:
