@@ -10,8 +10,8 @@ like the API server's `--event-ttl`.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
+from hashlib import blake2b as _blake2b
 from typing import Any
 
 from stsctl.backends.local.state import ClusterState
@@ -47,10 +47,12 @@ def involved_reference(involved: Obj) -> Obj:
     return out
 
 
-def _aggregation_key(ref: Obj, event: RecordEvent) -> str:
-    who = ref.get("uid") or f"{ref.get('kind')}/{ref.get('namespace', '')}/{ref.get('name')}"
-    text = "\x00".join((who, event.type, event.reason, event.message, event.component))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def _aggregation_key(who: str, event: RecordEvent) -> str:
+    """What makes two events one (client-go's aggregation: the involved object, type, reason,
+    message and component), hashed to a fixed-size key; `who` is the involved uid (or its
+    kind/namespace/name when it has none)."""
+    text = f"{who}\x00{event.type}\x00{event.reason}\x00{event.message}\x00{event.component}"
+    return _blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _unix_nanos(when: datetime) -> int:
@@ -68,11 +70,30 @@ class EventRecorder:
         self._deleted: set[tuple[str, str]] = set()
         self._stored_keys: set[str] | None = None
         self._lookups = 0
+        # id(involved object) -> (the object, its reference, its aggregation identity)
+        self._references: dict[int, tuple[Obj, Obj, str]] = {}
+        self._stamp_time: datetime | None = None
+        self._stamp = ""
+        self._nanos = 0
 
     def record(self, event: RecordEvent, now: datetime) -> Obj:
-        ref = involved_reference(event.involved)
-        agg_key = _aggregation_key(ref, event)
-        stamp = format_time(now)
+        involved = event.involved
+        # A plan often records several events about one object (a pod's Pulling, Pulled,
+        # Created, Started): its reference is built once. Objects are never changed in place,
+        # so the reference stays true for as long as the object is kept alive here.
+        known = self._references.get(id(involved))
+        if known is not None and known[0] is involved:
+            ref, who = known[1], known[2]
+        else:
+            ref = involved_reference(involved)
+            who = (
+                ref.get("uid") or f"{ref.get('kind')}/{ref.get('namespace', '')}/{ref.get('name')}"
+            )
+            self._references[id(involved)] = (involved, ref, who)
+        agg_key = _aggregation_key(who, event)
+        if now is not self._stamp_time:
+            self._stamp_time, self._stamp, self._nanos = now, format_time(now), _unix_nanos(now)
+        stamp = self._stamp
         previous = self._find(agg_key)
         rv = self.state.next_resource_version()
         if previous is not None:
@@ -86,7 +107,7 @@ class EventRecorder:
             self.state.log_change("MODIFIED", updated)
             return updated
         namespace = ref.get("namespace") or "default"
-        name = f"{ref.get('name', '')}.{self._next_nanos(now):x}"
+        name = f"{ref.get('name', '')}.{self._next_nanos():x}"
         source: Obj = {"component": event.component}
         if event.host:
             source["host"] = event.host
@@ -116,8 +137,9 @@ class EventRecorder:
         self.state.log_change("ADDED", obj)
         return obj
 
-    def _next_nanos(self, now: datetime) -> int:
-        nanos = max(_unix_nanos(now), self.state.meta.event_nanos + 1)
+    def _next_nanos(self) -> int:
+        """Unix nanoseconds of the event being recorded, made unique in the cluster."""
+        nanos = max(self._nanos, self.state.meta.event_nanos + 1)
         self.state.meta.event_nanos = nanos
         return nanos
 
@@ -203,3 +225,4 @@ class EventRecorder:
         self._deleted.clear()
         self._stored_keys = None
         self._lookups = 0
+        self._references.clear()
