@@ -173,15 +173,31 @@ class GarbageCollector:
     watches: tuple[str, ...] = GC_KINDS
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
-        # Called for every change of every object: read the metadata once.
+        """Like the graph builder, only changes that can give the collector work: the object
+        is gone or being deleted, one of its owners is missing or being deleted (its own key,
+        for `plan_dependent`), and owners being deleted (their keys: a foreground deletion
+        waits for its dependents). Called for every change of every object, so a pod whose
+        set is alive and well costs a lookup per owner, not a sync."""
         m = _meta(obj)
         uid = m.get("uid")
-        keys: list[Key] = [("", str(uid))] if uid else []
-        refs = m.get("ownerReferences")
-        if refs:
-            for r in refs:
-                if isinstance(r, dict) and r.get("uid"):
-                    keys.append(("", str(r.get("uid"))))
+        if not uid:
+            return ()
+        keys: list[Key] = []
+        own = ("", str(uid))
+        if m.get("deletionTimestamp") or view.by_uid(str(uid)) is None:
+            keys.append(own)
+        for r in m.get("ownerReferences") or ():
+            if not isinstance(r, dict) or not r.get("uid"):
+                continue
+            owner_uid = str(r["uid"])
+            owner = view.by_uid(owner_uid)
+            if owner is None:
+                if own not in keys:
+                    keys.append(own)
+            elif _deleting(owner):
+                keys.append(("", owner_uid))
+                if own not in keys and FOREGROUND in _finalizers(owner):
+                    keys.append(own)
         return keys
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:

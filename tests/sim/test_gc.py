@@ -172,7 +172,20 @@ def test_a_cascading_delete_makes_every_pod_terminate_at_once() -> None:
     assert list(c.list("Pod")) == []
 
 
-def test_keys_are_the_objects_uid_and_its_owners_uids() -> None:
-    c = FakeCluster()
+def test_keys_are_only_for_changes_that_can_give_the_collector_work() -> None:
+    gc = GarbageCollector()
     pod = owned("Pod", "web-0", [("uid-sts", True)])
-    assert list(GarbageCollector().keys_for(pod, c)) == [("", "uid-web-0"), ("", "uid-sts")]
+    # Its owner is missing: the pod itself is looked at (and deleted).
+    assert list(gc.keys_for(pod, FakeCluster([pod]))) == [("", "uid-web-0")]
+    # Its owner is alive and well: nothing to do, no sync.
+    assert list(gc.keys_for(pod, FakeCluster([sts(), pod]))) == []
+    # Its owner is being deleted in the foreground: the owner waits for it, and it goes.
+    deleting = sts()
+    deleting["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    deleting["metadata"]["finalizers"] = ["foregroundDeletion"]
+    keys = list(gc.keys_for(pod, FakeCluster([deleting, pod])))
+    assert keys == [("", "uid-sts"), ("", "uid-web-0")]
+    # Gone (a deletion): its dependents are looked at through its own key.
+    assert list(gc.keys_for(sts(), FakeCluster([]))) == [("", "uid-sts")]
+    # Being deleted itself.
+    assert list(gc.keys_for(deleting, FakeCluster([deleting]))) == [("", "uid-sts")]
