@@ -1056,13 +1056,18 @@ class ProtectionController:
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")
+        if kind == "Pod":
+            # Asked for every pod change: most pods have no volumes at all.
+            spec = obj.get("spec")
+            if not isinstance(spec, dict) or not spec.get("volumes"):
+                return ()
+            namespace = str(_meta(obj).get("namespace", ""))
+            return [(namespace, claim) for claim in pod_claim_names(obj)]
         m = _meta(obj)
         if kind == "PersistentVolumeClaim":
             return [(str(m.get("namespace", "")), str(m.get("name", "")))]
         if kind == "PersistentVolume":
             return [("", str(m.get("name", "")))]
-        if kind == "Pod":
-            return [(str(m.get("namespace", "")), claim) for claim in pod_claim_names(obj)]
         return []
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:

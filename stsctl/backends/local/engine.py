@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,6 +59,7 @@ from stsctl.sim.controller import ClusterView, Controller, Key
 
 Obj = dict[str, Any]
 StepObserver = Callable[[ClusterView, datetime], None]
+KeysFor = Callable[[Obj, ClusterView], Iterable[Key]]
 DEFAULT_MAX_SYNCS_PER_INSTANT = 1000
 # workqueue.DefaultControllerRateLimiter's per-item exponential back-off.
 FAILURE_BACKOFF_BASE = timedelta(milliseconds=5)
@@ -99,11 +101,17 @@ class Engine:
         self.api = api
         self.events = events
         self.max_syncs = max_syncs_per_instant
-        self._queues: list[dict[Key, None]] = [{} for _ in self.controllers]
-        self._watchers: dict[str, list[int]] = {}
+        # FIFO sets of keys. An OrderedDict pops its first key in O(1); a plain dict's first
+        # key is found by skipping every key already deleted, which made draining a queue of
+        # thousands of keys (one per pod) quadratic.
+        self._queues: list[OrderedDict[Key, None]] = [OrderedDict() for _ in self.controllers]
+        # kind -> (queue, keys_for) of every controller watching it, in registry order
+        self._watchers: dict[str, list[tuple[OrderedDict[Key, None], KeysFor]]] = {}
         for index, controller in enumerate(self.controllers):
             for kind in controller.watches:
-                self._watchers.setdefault(kind, []).append(index)
+                self._watchers.setdefault(kind, []).append(
+                    (self._queues[index], controller.keys_for)
+                )
         self._wakes: list[tuple[datetime, int, int, Key]] = []
         self._wake_of: dict[tuple[int, Key], datetime] = {}
         self._seq = 0
@@ -172,9 +180,9 @@ class Engine:
         watchers = self._watchers.get(obj.get("kind", ""))
         if not watchers:
             return
-        for index in watchers:
-            queue = self._queues[index]
-            for key in self.controllers[index].keys_for(obj, self.state):
+        state = self.state
+        for queue, keys_for in watchers:
+            for key in keys_for(obj, state):
                 queue[key] = None
 
     def resync(self) -> None:
@@ -243,9 +251,7 @@ class Engine:
                     self._changed = False
                     self.on_step(self.state, self.now)
                 return
-            queue = queues[index]
-            key = next(iter(queue))
-            del queue[key]
+            key = queues[index].popitem(last=False)[0]
             self._reconcile(index, key)
 
     def _reconcile(self, index: int, key: Key) -> None:

@@ -159,7 +159,7 @@ class ClusterState:
         self.changes: list[Change] = []
         self.listeners: list[ChangeListener] = []
         for obj in objects:
-            self._index(obj, None)
+            self._index(obj, None, object_key(obj))
 
     # --- Counters --------------------------------------------------------------------------
 
@@ -234,7 +234,7 @@ class ClusterState:
         """Store `obj` (already carrying its new resourceVersion) and log the change."""
         key = object_key(obj)
         old = self.get(*key)
-        self._index(obj, old)
+        self._index(obj, old, key)
         self.dirty[key] = obj
         change = "ADDED" if old is None else "MODIFIED"
         self._log(change, obj)
@@ -272,9 +272,14 @@ class ClusterState:
             listener("DELETED", gone)
         return gone
 
-    def _index(self, obj: Obj, old: Obj | None) -> None:
-        kind, ns, name = object_key(obj)
-        names = self._items.setdefault(kind, {}).setdefault(ns, {})
+    def _index(self, obj: Obj, old: Obj | None, key: ObjectKey) -> None:
+        kind, ns, name = key
+        by_ns = self._items.get(kind)
+        if by_ns is None:
+            by_ns = self._items[kind] = {}
+        names = by_ns.get(ns)
+        if names is None:
+            names = by_ns[ns] = {}
         if old is None:
             self._sorted.pop((kind, ns), None)
             self._sorted.pop((kind, None), None)
@@ -282,21 +287,27 @@ class ClusterState:
         meta = obj["metadata"]
         uid = meta.get("uid")
         if old is not None:
-            old_uid = old["metadata"].get("uid")
+            old_meta = old["metadata"]
+            old_uid = old_meta.get("uid")
             if old_uid != uid and old_uid and self._by_uid.get(old_uid) is old:
                 del self._by_uid[old_uid]
+        else:
+            old_meta = None
         if uid:
             self._by_uid[uid] = obj
-        if kind == "Pod":
+        if kind == "Pod" and (old is None or old.get("spec") is not obj.get("spec")):
+            # (a status-only write keeps the spec object, and with it the node)
             if old is not None:
                 self._unindex_node(old, (ns, name))
             node = _node_name(obj)
             if node:
                 self._pods_by_node.setdefault(node, {})[(ns, name)] = None
+        refs = meta.get("ownerReferences")
+        if old_meta is not None and old_meta.get("ownerReferences") is refs:
+            return  # the very same references (objects are never changed in place)
         new_owners = _owner_uids(obj)
         old_owners = _owner_uids(old) if old is not None else ()
         if new_owners != old_owners:
-            key = (kind, ns, name)
             for owner in old_owners:
                 deps = self._dependents.get(owner)
                 if deps is not None:
