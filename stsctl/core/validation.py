@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import marshal
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -1058,9 +1059,37 @@ def validate_pod_template(
     return errs
 
 
+# The pods of a StatefulSet share one spec but for their hostname: the rest is checked once per
+# distinct spec (keyed by its marshal encoding, which equal bytes only for equal data).
+_POD_SPEC_FINDINGS: dict[bytes, tuple[FieldError, ...]] = {}
+_POD_SPEC_FINDINGS_KEPT = 64
+_PER_POD_SPEC_KEYS = ("hostname", "subdomain")
+
+
+def _pod_spec_findings(spec: Any) -> list[FieldError]:
+    if not isinstance(spec, dict):
+        return validate_pod_spec(spec, ("spec",))
+    shared = {k: v for k, v in spec.items() if k not in _PER_POD_SPEC_KEYS}
+    try:
+        key = marshal.dumps(shared, 2)  # version 2: no back-references, so equal data, equal bytes
+    except ValueError:  # not plain data
+        return validate_pod_spec(spec, ("spec",))
+    found = _POD_SPEC_FINDINGS.get(key)
+    if found is None:
+        if len(_POD_SPEC_FINDINGS) >= _POD_SPEC_FINDINGS_KEPT:
+            _POD_SPEC_FINDINGS.clear()
+        found = _POD_SPEC_FINDINGS[key] = tuple(validate_pod_spec(shared, ("spec",)))
+    errs = list(found)
+    for name in _PER_POD_SPEC_KEYS:
+        value = _str(spec.get(name))
+        if value:
+            errs += dns1123_label(value, ("spec", name))
+    return errs
+
+
 def validate_pod(obj: Obj) -> list[FieldError]:
     errs = validate_object_meta(obj.get("metadata"), names.name_is_dns_subdomain, namespaced=True)
-    return errs + validate_pod_spec(obj.get("spec"), ("spec",))
+    return errs + _pod_spec_findings(obj.get("spec"))
 
 
 # --- statefulsets -------------------------------------------------------------------------
