@@ -943,3 +943,34 @@ def test_rules_fixture_reports_its_error_at_its_position(path: Path) -> None:
     at = [d for d in found if (d.line, d.column) == (line, column)]
     assert at, [d.format() for d in found]
     assert any(message in f"{d.path}: {d.message}" for d in at), [d.format() for d in found]
+
+
+def _pod(name: str, hostname: str, image: str | None) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "nginx"}
+    if image is not None:
+        container["image"] = image
+    return default_object(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [container], "hostname": hostname, "subdomain": "web"},
+        }
+    )
+
+
+def test_pods_sharing_a_spec_but_the_hostname_each_get_their_own_findings() -> None:
+    # The spec apart from hostname/subdomain is checked once and remembered: the remembered
+    # findings must not leak one pod's hostname into another's, nor hide a spec problem.
+    assert [str(e) for e in validate_object(_pod("web-0", "web-0", "nginx"))] == []
+    assert [str(e) for e in validate_object(_pod("web-1", "Web_1", "nginx"))] == [
+        'spec.hostname: Invalid value: "Web_1": a lowercase RFC 1123 label must consist of '
+        "lower case alphanumeric characters or '-', and must start and end with an "
+        "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+        "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    ]
+    assert [str(e) for e in validate_object(_pod("web-2", "web-2", "nginx"))] == []
+    for name in ("web-3", "web-4"):  # the second time from what was remembered
+        assert [str(e) for e in validate_object(_pod(name, name, None))] == [
+            "spec.containers[0].image: Required value"
+        ]
