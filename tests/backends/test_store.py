@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from stsctl.backends.local import LocalBackend
+from stsctl.backends.local import store as store_module
 from stsctl.backends.local.store import Store, StoreBusy, database_path, stsctl_home
 
 
@@ -69,3 +70,27 @@ def test_a_store_held_too_long_by_another_process_gives_a_clear_error(tmp_path: 
         assert "database is locked" not in e.value.message
     finally:
         holder.execute("ROLLBACK")
+
+
+def test_a_big_commit_is_checkpointed_by_a_background_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "CHECKPOINT_BYTES", 10_000)
+    store = Store(tmp_path / "cluster.db")
+    rows = [("ConfigMap", "default", f"cm-{i}", f"uid-{i}", i, "x" * 500) for i in range(40)]
+    with store.transaction():
+        store.write_objects(rows[:10])  # 5 kB: under the mark, nothing started
+    assert store._checkpointer is None
+    assert (tmp_path / "cluster.db").stat().st_size < 40 * 500  # all in the log so far
+    with store.transaction():
+        store.write_objects(rows[10:])  # 15 kB more: a checkpointer starts after the commit
+    checkpointer = store._checkpointer
+    assert checkpointer is not None
+    assert checkpointer.wait(timeout=30) == 0
+    # The rows went from the log into the database file, by the other process (this connection,
+    # still open, never checkpoints below its backstop).
+    assert (tmp_path / "cluster.db").stat().st_size > 40 * 500
+    other = sqlite3.connect(tmp_path / "cluster.db")
+    assert other.execute("SELECT count(*) FROM objects").fetchone() == (40,)
+    other.close()
+    store.close()

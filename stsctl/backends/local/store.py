@@ -14,6 +14,12 @@ Tables:
   happened (`seq`), with the aggregation key the recorder looks repeats up by.
 - `changes(rv, type, kind, namespace, name, body)`: the bounded change log watches read.
 
+Checkpoints (copying the write-ahead log back into the database file: mostly writes and an
+fsync) run in a short-lived background process, started after a commit once this connection has
+written `CHECKPOINT_BYTES` since it last started one, so that a big command's commit does not wait
+for them (SQLite's automatic checkpoint would run inside the commit; it stays on at a much
+higher mark, as a backstop). The last connection to close still checkpoints what is left.
+
 Every command is one `BEGIN IMMEDIATE` transaction, so concurrent stsctl processes serialise.
 A busy store is waited for (SQLite's busy timeout plus retries with backoff); "database is locked"
 never reaches a user: after `LOCK_WAIT_SECONDS` a StsctlError says another process holds the
@@ -27,6 +33,8 @@ import json
 import os
 import random
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,6 +49,20 @@ SCHEMA_VERSION = "1"
 DB_NAME = "cluster.db"
 LOCK_WAIT_SECONDS = 120.0
 CHANGE_LOG_LIMIT = 100_000
+CHECKPOINT_BYTES = 16 << 20
+BACKSTOP_CHECKPOINT_PAGES = 16384  # 256 MB of 16 kB pages
+
+# What the background checkpointer runs (`python -I -S -c`): a passive checkpoint never blocks
+# readers or writers, and gives up at once if another checkpoint is running.
+_CHECKPOINT_SCRIPT = """
+import sqlite3, sys
+try:
+    conn = sqlite3.connect("file:" + sys.argv[1] + "?mode=rw", uri=True, timeout=1.0)
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    conn.close()
+except sqlite3.Error:
+    pass
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -111,6 +133,8 @@ class Store:
     def __init__(self, path: Path, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
         self.path = path
         self.lock_wait_seconds = lock_wait_seconds
+        self._written = 0  # bytes of rows written since the last background checkpoint
+        self._checkpointer: subprocess.Popen[bytes] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -139,6 +163,7 @@ class Store:
         if mode and str(mode[0]).lower() != "wal":
             raise sqlite3.OperationalError("database is locked")
         self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_CHECKPOINT_PAGES}")
         with self._raw_transaction():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -146,6 +171,22 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def _checkpoint_in_background(self) -> None:
+        """Start a checkpointer process unless the last one is still running."""
+        running = self._checkpointer
+        if running is not None and running.poll() is None:
+            return
+        try:
+            self._checkpointer = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _CHECKPOINT_SCRIPT, str(self.path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C of the command does not stop it halfway
+            )
+        except OSError:
+            self._checkpointer = None  # SQLite's automatic checkpoint will do it
 
     def unusable(self, error: sqlite3.Error) -> StsctlError:
         """The user's error for a store SQLite cannot work with (damaged, not a database,
@@ -200,6 +241,9 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self._retrying(lambda: self.conn.execute("COMMIT"))
+        if self._written >= CHECKPOINT_BYTES:
+            self._written = 0
+            self._checkpoint_in_background()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -232,6 +276,7 @@ class Store:
     def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
         """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
         if rows:
+            self._written += sum(len(row[5]) for row in rows)
             self.conn.executemany(
                 "INSERT INTO objects (kind, namespace, name, uid, rv, body) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET "
@@ -285,6 +330,7 @@ class Store:
     def write_events(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
         """Upsert `(namespace, name, agg_key, last_time, rv, body)`; a new name gets the next seq."""
         if rows:
+            self._written += sum(len(row[5]) for row in rows)
             self.conn.executemany(
                 "INSERT INTO events (namespace, name, agg_key, last_time, rv, body) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
@@ -312,6 +358,7 @@ class Store:
 
     def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
         if rows:
+            self._written += sum(len(row[5]) for row in rows)
             self.conn.executemany(
                 "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
