@@ -382,7 +382,7 @@ class _PodRun:
     """One pod's status being advanced to `now` (works on a private copy of the status)."""
 
     __slots__ = (
-        "_ref",
+        "_refs",
         "ctx",
         "events",
         "faults",
@@ -408,7 +408,8 @@ class _PodRun:
         self.inits, self.regulars = containers or containers_of(spec)
         self.status: Obj = _private_status(pod.get("status") or {})
         self.events: list[RecordEvent] = []
-        self._ref: Obj | None = None  # the pod's ObjectReference, made for the first event
+        # the pod's ObjectReference by fieldPath (None: the pod itself), made for the first event
+        self._refs: dict[str | None, Obj] | None = None
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
         self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
@@ -416,10 +417,15 @@ class _PodRun:
     # -- events --------------------------------------------------------------------------------
 
     def event(self, c: _Container | None, type_: str, reason: str, message: str) -> None:
-        if self._ref is None:
-            self._ref = pod_ref(self.pod)
-        # Each event gets its own reference dict, as `pod_ref` would make.
-        involved = {**self._ref, "fieldPath": c.field_path} if c else dict(self._ref)
+        # One reference dict per container (and one for the pod), shared by the events about
+        # it: the recorder makes an event's involvedObject once per reference it is given.
+        refs = self._refs
+        if refs is None:
+            refs = self._refs = {None: pod_ref(self.pod)}
+        field_path = c.field_path if c else None
+        involved = refs.get(field_path)
+        if involved is None:
+            involved = refs[field_path] = {**refs[None], "fieldPath": field_path}
         self.events.append(
             RecordEvent(involved, type_, reason, message, COMPONENT, self.ctx.name)  # type: ignore[arg-type]
         )

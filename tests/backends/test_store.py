@@ -94,3 +94,23 @@ def test_a_big_commit_is_checkpointed_by_a_background_process(
     assert other.execute("SELECT count(*) FROM objects").fetchone() == (40,)
     other.close()
     store.close()
+
+
+def test_events_get_unique_uuid_shaped_uids_from_the_shared_counter(tmp_path: Path) -> None:
+    import re
+
+    from stsctl.backends.local.state import ClusterState, Meta
+
+    state = ClusterState(Meta(uid_seed="seed-a"))
+    pod_uid = state.new_uid()
+    event_uids = [state.new_event_uid() for _ in range(3)]
+    assert state.meta.uid_counter == 4  # one counter for both
+    uuid_shape = re.compile(
+        r"^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    )
+    assert all(uuid_shape.match(u) for u in [pod_uid, *event_uids])
+    assert len({pod_uid, *event_uids}) == 4
+    assert [u[-12:] for u in event_uids] == ["000000000002", "000000000003", "000000000004"]
+    other = ClusterState(Meta(uid_seed="seed-b"))
+    other.meta.uid_counter = 1
+    assert other.new_event_uid() != event_uids[0]  # another cluster, another prefix

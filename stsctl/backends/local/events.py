@@ -117,7 +117,7 @@ class EventRecorder:
             "metadata": {
                 "name": name,
                 "namespace": namespace,
-                "uid": self.state.new_uid(),
+                "uid": self.state.new_event_uid(),
                 "resourceVersion": str(rv),
                 "creationTimestamp": stamp,
             },
