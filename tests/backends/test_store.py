@@ -114,3 +114,25 @@ def test_events_get_unique_uuid_shaped_uids_from_the_shared_counter(tmp_path: Pa
     other = ClusterState(Meta(uid_seed="seed-b"))
     other.meta.uid_counter = 1
     assert other.new_event_uid() != event_uids[0]  # another cluster, another prefix
+
+
+def test_a_big_transaction_freezes_what_it_made_and_a_small_one_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from stsctl.backends.local import backend as backend_module
+
+    cluster = LocalBackend(tmp_path, controllers=list)
+    cluster.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
+    gc.unfreeze()
+    try:
+        gc.collect()
+        cluster.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}})
+        assert gc.get_freeze_count() == 0  # a small one: the collector sees it as usual
+        monkeypatch.setattr(backend_module, "_FREEZE_AFTER_OBJECTS", 0)
+        cluster.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}})
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
