@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from stsctl.backends.local.store import ObjectKey
 
@@ -136,9 +136,9 @@ def _node_name(pod: Obj) -> str:
     return node if isinstance(node, str) else ""
 
 
-@dataclass
-class Change:
-    """One entry for the change log: the object as it was right after the change."""
+class Change(NamedTuple):
+    """One entry for the change log: the object as it was right after the change (a named
+    tuple: one is made for every write and every event)."""
 
     rv: int
     type: str  # ADDED, MODIFIED, DELETED
