@@ -172,6 +172,12 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def _write_rows(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """`executemany`, counting the bytes of the rows' bodies (their last column) towards
+        the next background checkpoint."""
+        self._written += sum(len(row[-1]) for row in rows)
+        self.conn.executemany(sql, rows)
+
     def _checkpoint_in_background(self) -> None:
         """Start a checkpointer process unless the last one is still running."""
         running = self._checkpointer
@@ -276,8 +282,7 @@ class Store:
     def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
         """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
         if rows:
-            self._written += sum(len(row[5]) for row in rows)
-            self.conn.executemany(
+            self._write_rows(
                 "INSERT INTO objects (kind, namespace, name, uid, rv, body) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET "
                 "uid = excluded.uid, rv = excluded.rv, body = excluded.body",
@@ -330,8 +335,7 @@ class Store:
     def write_events(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
         """Upsert `(namespace, name, agg_key, last_time, rv, body)`; a new name gets the next seq."""
         if rows:
-            self._written += sum(len(row[5]) for row in rows)
-            self.conn.executemany(
+            self._write_rows(
                 "INSERT INTO events (namespace, name, agg_key, last_time, rv, body) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
                 "agg_key = excluded.agg_key, last_time = excluded.last_time, "
@@ -358,8 +362,7 @@ class Store:
 
     def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
         if rows:
-            self._written += sum(len(row[5]) for row in rows)
-            self.conn.executemany(
+            self._write_rows(
                 "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
