@@ -10,6 +10,7 @@ import pytest
 from stsctl.backends.local import LocalBackend
 from stsctl.backends.local import store as store_module
 from stsctl.backends.local.store import Store, StoreBusy, database_path, stsctl_home
+from stsctl.errors import StsctlError
 
 
 def test_home_is_stsctl_home_then_xdg_data_home_then_local_share(
@@ -136,3 +137,82 @@ def test_a_big_transaction_freezes_what_it_made_and_a_small_one_does_not(
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+def _stored_rows(home: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(home / "cluster.db")
+    try:
+        return {
+            "objects": conn.execute(
+                "SELECT * FROM objects ORDER BY kind, namespace, name"
+            ).fetchall(),
+            "events": conn.execute("SELECT * FROM events ORDER BY seq").fetchall(),
+            "changes": conn.execute("SELECT * FROM changes ORDER BY rv").fetchall(),
+            "meta": conn.execute("SELECT * FROM meta ORDER BY key").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def _scale_up(home: Path) -> None:
+    cluster = LocalBackend(home, nodes=2, wall=lambda: 1_800_000_000.0)
+    with cluster.batch():
+        cluster.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "web"},
+                "spec": {"clusterIP": "None", "selector": {"app": "web"}, "ports": [{"port": 80}]},
+            }
+        )
+        cluster.create(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "StatefulSet",
+                "metadata": {"name": "web"},
+                "spec": {
+                    "serviceName": "web",
+                    "replicas": 4,
+                    "podManagementPolicy": "Parallel",
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "web"}},
+                        "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]},
+                    },
+                },
+            }
+        )
+    cluster.advance(30)
+    cluster.close()
+
+
+def test_a_transaction_written_while_it_runs_stores_what_one_commit_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stsctl.backends.local import backend as backend_module
+    from stsctl.backends.local import engine as engine_module
+
+    _scale_up(tmp_path / "at-commit")
+    spills = []
+    spill = backend_module._Persister.spill
+    monkeypatch.setattr(backend_module._Persister, "spill", lambda p: spills.append(spill(p)))
+    monkeypatch.setattr(engine_module, "SPILL_CHANGES", 1)  # after every reconcile that wrote
+    _scale_up(tmp_path / "spilled")
+    assert len(spills) > 10
+    at_commit, spilled = _stored_rows(tmp_path / "at-commit"), _stored_rows(tmp_path / "spilled")
+    assert len(at_commit["changes"]) > 50 and len(at_commit["events"]) > 20
+    for table in ("objects", "events", "changes", "meta"):
+        assert spilled[table] == at_commit[table], table
+
+
+def test_a_queued_write_that_fails_fails_its_transaction(tmp_path: Path) -> None:
+    store = Store(database_path(tmp_path))
+    with pytest.raises(StsctlError, match="NOT NULL"), store.transaction():
+        store.write_meta({"written": "yes"})
+        store.append_changes([(1, "ADDED", "ConfigMap", "default", "a", "{}")])
+        store.write_objects([("ConfigMap", "default", "a", None, 1, "{}")])  # type: ignore[list-item]
+        store.write_objects([("ConfigMap", "default", "b", "u", 2, "{}")])
+    assert store.read_meta() == {}
+    assert store.read_changes(0, ["ConfigMap"], None) == []
+    assert list(store.load_objects()) == []
+    store.close()

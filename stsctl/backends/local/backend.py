@@ -40,7 +40,7 @@ from stsctl.backends.local.state import (
     object_key,
     parse_precise,
 )
-from stsctl.backends.local.store import Store, StoreDamaged, database_path, dumps
+from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, dumps
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
 
@@ -193,6 +193,73 @@ class Session:
         return self.now
 
 
+class _Persister:
+    """Writes one transaction's changes to the store: while the transaction runs (`spill`,
+    called by the engine once the change log has grown, so that the store's writer thread
+    stores what was done so far while the simulation goes on) and at commit. An object's JSON
+    is made once: its object or event row reuses the body of its change-log entry."""
+
+    def __init__(self, store: Store, state: ClusterState, events: EventRecorder) -> None:
+        self.store = store
+        self.state = state
+        self.events = events
+        self._written: dict[ObjectKey, Obj] = {}  # the object each spilled row holds
+        self._spills = 0
+
+    def spill(self) -> None:
+        """Write the change-log entries gathered so far, and the objects and events they left
+        as they are now."""
+        self._spills += 1
+        state = self.state
+        current = state.dirty
+        written = self._written
+        bodies: dict[int, str] = {}
+        log = []
+        rows = []
+        for change in state.take_changes():
+            obj = change.obj
+            key = object_key(obj)
+            body = bodies[id(obj)] = dumps(obj)
+            log.append((change.rv, change.type, *key, body))
+            if current.get(key) is obj:
+                written[key] = obj
+                meta = obj["metadata"]
+                rows.append((*key, meta.get("uid", ""), int(meta["resourceVersion"]), body))
+        self.store.append_changes(log)
+        self.store.write_objects(rows)
+        self.events.write(bodies)
+
+    def commit(self) -> None:
+        """Write the objects, events and change-log entries not written yet."""
+        store, state = self.store, self.state
+        dirty, changes = state.take_dirty()
+        written = self._written
+        bodies: dict[int, str] = {}
+        rows = []
+        gone = []
+        for key, obj in dirty.items():
+            if obj is None:
+                gone.append(key)
+            elif written.get(key) is not obj:
+                body = bodies[id(obj)] = dumps(obj)
+                meta = obj["metadata"]
+                rows.append((*key, meta.get("uid", ""), int(meta["resourceVersion"]), body))
+        written.clear()
+        store.delete_objects(gone)
+        store.write_objects(rows)
+        self.events.flush(state.meta.sim_time, bodies)
+        log = []
+        for change in changes:
+            kind, ns, name = object_key(change.obj)
+            body = bodies.get(id(change.obj)) or dumps(change.obj)
+            log.append((change.rv, change.type, kind, ns, name, body))
+        store.append_changes(log)
+        if log or self._spills:
+            floor = store.trim_changes()
+            if floor is not None:
+                state.meta.changes_floor = floor
+
+
 class LocalBackend:
     """The built-in simulated cluster (see the module docstring)."""
 
@@ -284,6 +351,7 @@ class LocalBackend:
                 state = self._load(store)
                 events = EventRecorder(store, state)
                 api = ApiServer(state, events, state.meta.sim_time)
+                persister = _Persister(store, state, events)
                 kept = self._engine
                 self._engine = None
                 engine: Engine | None = None
@@ -291,10 +359,12 @@ class LocalBackend:
                     engine = kept
                     engine.attach(api, events)
                     engine.on_step = self.on_step
+                    engine.on_changes = persister.spill
                 target = simclock.target_time(state.meta, self._wall()) if catch_up else None
 
                 def make_engine() -> Engine:
                     made = Engine(self._controller_list(), state, api, events, on_step=self.on_step)
+                    made.on_changes = persister.spill
                     made.resync()
                     return made
 
@@ -318,7 +388,7 @@ class LocalBackend:
                     if engine is not None:
                         engine.close()
                     self._session = None
-                self._commit(store, state, events, engine)
+                self._commit(store, state, persister, events, engine)
             except BaseException:
                 self._cached = None
                 raise
@@ -328,33 +398,14 @@ class LocalBackend:
             raise failed
 
     def _commit(
-        self, store: Store, state: ClusterState, events: EventRecorder, engine: Engine | None
+        self,
+        store: Store,
+        state: ClusterState,
+        persister: _Persister,
+        events: EventRecorder,
+        engine: Engine | None,
     ) -> None:
-        dirty, changes = state.take_dirty()
-        bodies: dict[int, str] = {}
-        rows = []
-        gone = []
-        for key, obj in dirty.items():
-            if obj is None:
-                gone.append(key)
-                continue
-            body = dumps(obj)
-            bodies[id(obj)] = body
-            meta = obj["metadata"]
-            rows.append((*key, meta.get("uid", ""), int(meta["resourceVersion"]), body))
-        store.write_objects(rows)
-        store.delete_objects(gone)
-        events.flush(state.meta.sim_time, bodies)
-        log = []
-        for change in changes:
-            kind, ns, name = object_key(change.obj)
-            body = bodies.get(id(change.obj)) or dumps(change.obj)
-            log.append((change.rv, change.type, kind, ns, name, body))
-        store.append_changes(log)
-        if log:
-            floor = store.trim_changes()
-            if floor is not None:
-                state.meta.changes_floor = floor
+        persister.commit()
         state.meta.txn_seq += 1
         if engine is not None:
             # The engine settled at this instant: the fixed point holds until its next wake.

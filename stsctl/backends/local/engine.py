@@ -61,6 +61,7 @@ Obj = dict[str, Any]
 StepObserver = Callable[[ClusterView, datetime], None]
 KeysFor = Callable[[Obj, ClusterView], Iterable[Key]]
 DEFAULT_MAX_SYNCS_PER_INSTANT = 1000
+SPILL_CHANGES = 2000
 # workqueue.DefaultControllerRateLimiter's per-item exponential back-off.
 FAILURE_BACKOFF_BASE = timedelta(milliseconds=5)
 FAILURE_BACKOFF_MAX = timedelta(seconds=1000)
@@ -119,6 +120,9 @@ class Engine:
         self._failures: dict[tuple[int, Key], int] = {}
         self.reconciles = 0
         self.on_step = on_step
+        # Called after a reconcile once the change log holds `SPILL_CHANGES` entries or more:
+        # the session writes them out while the simulation goes on (see backend `_Persister`).
+        self.on_changes: Callable[[], None] | None = None
         self._changed = False
         self._load_requeues()
         state.listeners.append(self.on_change)
@@ -253,6 +257,8 @@ class Engine:
                 return
             key = queues[index].popitem(last=False)[0]
             self._reconcile(index, key)
+            if self.on_changes is not None and len(self.state.changes) >= SPILL_CHANGES:
+                self.on_changes()
 
     def _reconcile(self, index: int, key: Key) -> None:
         controller = self.controllers[index]

@@ -66,6 +66,7 @@ class EventRecorder:
         self.store = store
         self.state = state
         self._pending: dict[tuple[str, str], tuple[str, Obj]] = {}
+        self._unwritten: dict[tuple[str, str], None] = {}  # pending keys changed since written
         self._by_key: dict[str, tuple[str, str]] = {}
         self._deleted: set[tuple[str, str]] = set()
         self._stored_keys: set[str] | None = None
@@ -146,6 +147,7 @@ class EventRecorder:
     def _keep(self, agg_key: str, obj: Obj) -> None:
         key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
         self._pending[key] = (agg_key, obj)
+        self._unwritten[key] = None
         self._by_key[agg_key] = key
         self._deleted.discard(key)
 
@@ -201,6 +203,7 @@ class EventRecorder:
             return None
         key = (namespace, name)
         pending = self._pending.pop(key, None)
+        self._unwritten.pop(key, None)
         if pending is not None:
             self._by_key.pop(pending[0], None)
         self._deleted.add(key)
@@ -209,16 +212,26 @@ class EventRecorder:
         self.state.log_change("DELETED", gone)
         return gone
 
-    def flush(self, now: datetime, bodies: dict[int, str]) -> None:
-        """Write this transaction's events, then expire old ones. The JSON of each event written
-        is left in `bodies` (by object id) for the change log."""
-        self.store.delete_events(self._deleted)
+    def write(self, bodies: dict[int, str]) -> None:
+        """Write the events recorded or changed since the last write (they stay pending, for
+        aggregation and reads, until `flush`). `bodies` holds the JSON of objects already
+        encoded (by object id); the JSON of each event written is left there."""
         rows = []
-        for (ns, name), (agg_key, obj) in self._pending.items():
-            body = bodies[id(obj)] = dumps(obj)
+        pending = self._pending
+        for key in self._unwritten:
+            agg_key, obj = pending[key]
+            body = bodies.get(id(obj))
+            if body is None:
+                body = bodies[id(obj)] = dumps(obj)
             rv = int(obj["metadata"]["resourceVersion"])
-            rows.append((ns, name, agg_key, obj["lastTimestamp"], rv, body))
+            rows.append((*key, agg_key, obj["lastTimestamp"], rv, body))
+        self._unwritten.clear()
         self.store.write_events(rows)
+
+    def flush(self, now: datetime, bodies: dict[int, str]) -> None:
+        """Write this transaction's events (see `write`), then expire old ones."""
+        self.store.delete_events(self._deleted)
+        self.write(bodies)
         self.store.expire_events(format_time(now - EVENT_TTL))
         self._pending.clear()
         self._by_key.clear()

@@ -344,6 +344,11 @@ class ClusterState:
         """Drop the change-log entries gathered so far (the rows stay dirty)."""
         self.changes = []
 
+    def take_changes(self) -> builtins.list[Change]:
+        """The change-log entries gathered so far; forgets them (the rows stay dirty)."""
+        changes, self.changes = self.changes, []
+        return changes
+
     def take_dirty(self) -> tuple[dict[ObjectKey, Obj | None], builtins.list[Change]]:
         """The rows and change-log entries to write at commit; forgets them."""
         dirty, changes = self.dirty, self.changes

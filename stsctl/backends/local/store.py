@@ -20,6 +20,13 @@ written `CHECKPOINT_BYTES` since it last started one, so that a big command's co
 for them (SQLite's automatic checkpoint would run inside the commit; it stays on at a much
 higher mark, as a backstop). The last connection to close still checkpoints what is left.
 
+Bulk row writes (objects, events, the change log) go to a writer thread that runs them on the
+same connection, in order, as multi-row INSERTs: SQLite does the work without holding the GIL,
+so on a second core it overlaps with the simulation that produces the rows. Any other use of the
+connection (a read, a commit) first waits for the writes queued before it, and an error in a
+queued write is raised there; so, seen from the caller, the store behaves as if every write had
+run at once.
+
 Every command is one `BEGIN IMMEDIATE` transaction, so concurrent stsctl processes serialise.
 A busy store is waited for (SQLite's busy timeout plus retries with backoff); "database is locked"
 never reaches a user: after `LOCK_WAIT_SECONDS` a StsctlError says another process holds the
@@ -35,9 +42,12 @@ import random
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +60,7 @@ DB_NAME = "cluster.db"
 LOCK_WAIT_SECONDS = 120.0
 CHANGE_LOG_LIMIT = 100_000
 CHECKPOINT_BYTES = 16 << 20
+ROWS_PER_STATEMENT = 500
 BACKSTOP_CHECKPOINT_PAGES = 16384  # 256 MB of 16 kB pages
 
 # What the background checkpointer runs (`python -I -S -c`): a passive checkpoint never blocks
@@ -114,6 +125,99 @@ def dumps(obj: Any) -> str:
 loads = orjson.loads
 
 
+class _RowWriter:
+    """A thread running a connection's bulk writes in the order they were queued (see the
+    module docstring). Rows go in statements of up to `rows_per_statement` rows each: one GIL
+    hand-over per statement, not per row."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        # (statement, its parameters) or (statement, rows whose values are its parameters)
+        self._queue: deque[tuple[str, Sequence[Any], bool] | None] = deque()
+        self._ready = threading.Condition()
+        self._busy = 0  # statements queued or running
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._max_parameters = max(limit, 1)
+
+    def submit(self, head: str, tail: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Queue `head VALUES (?, …), … tail` for `rows` (all of one width)."""
+        width = len(rows[0])
+        per_statement = max(1, min(ROWS_PER_STATEMENT, self._max_parameters // width))
+        group = "(" + ",".join("?" * width) + ")"
+        items = []
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            sql = f"{head} VALUES {','.join([group] * len(chunk))}{tail}"
+            items.append((sql, chunk, True))
+        self._enqueue(items)
+
+    def submit_statement(self, sql: str, parameters: Sequence[Any]) -> None:
+        self._enqueue([(sql, parameters, False)])
+
+    def _enqueue(self, items: list[tuple[str, Sequence[Any], bool]]) -> None:
+        with self._ready:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="stsctl-store-writer", daemon=True
+                )
+                self._thread.start()
+            self._queue.extend(items)
+            self._busy += len(items)
+            self._ready.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                item = self._queue.popleft()
+            if item is None:
+                return
+            sql, parameters, rows = item
+            try:
+                if self._error is None:
+                    if rows:
+                        parameters = tuple(chain.from_iterable(parameters))
+                    self._conn.execute(sql, parameters)
+            except BaseException as e:  # raised to the caller by `wait`
+                self._error = e
+            finally:
+                with self._ready:
+                    self._busy -= 1
+                    self._ready.notify_all()
+
+    def wait(self) -> None:
+        """Return once every queued write has run; raise the first one's error, if any."""
+        with self._ready:
+            while self._busy:
+                self._ready.wait()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def discard(self) -> None:
+        """Drop the writes not yet started and wait for the running one; forget any error (a
+        rollback follows)."""
+        with self._ready:
+            self._busy -= len(self._queue)
+            self._queue.clear()
+            while self._busy:
+                self._ready.wait()
+        self._error = None
+
+    def stop(self) -> None:
+        self.discard()
+        with self._ready:
+            if self._thread is not None:
+                self._queue.append(None)
+                self._ready.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
 class StoreBusy(StsctlError):
     """Another stsctl process kept the cluster locked for too long."""
 
@@ -128,7 +232,8 @@ def _is_locked(error: sqlite3.OperationalError) -> bool:
 
 
 class Store:
-    """One connection to the cluster database. Not thread-safe; one per process is enough."""
+    """One connection to the cluster database (and its writer thread). Not for use from several
+    threads at once; one per process is enough."""
 
     def __init__(self, path: Path, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
         self.path = path
@@ -143,16 +248,23 @@ class Store:
                 hint="Set STSCTL_HOME to a directory you can write to.",
             ) from e
         try:
-            self.conn = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 str(path), timeout=5.0, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as e:
             raise self.unusable(e) from e
+        self._writer = _RowWriter(self._conn)
         try:
             self._retrying(self._setup)
         except StsctlError:
-            self.conn.close()
+            self._conn.close()
             raise
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The connection, once the writes queued so far have run (see the module docstring)."""
+        self._writer.wait()
+        return self._conn
 
     def _setup(self) -> None:
         self.conn.execute("PRAGMA busy_timeout = 5000")
@@ -170,13 +282,14 @@ class Store:
                     self.conn.execute(statement)
 
     def close(self) -> None:
-        self.conn.close()
+        self._writer.stop()
+        self._conn.close()
 
-    def _write_rows(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """`executemany`, counting the bytes of the rows' bodies (their last column) towards
-        the next background checkpoint."""
+    def _write_rows(self, head: str, tail: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Queue `head VALUES … tail` for `rows` on the writer thread, counting the bytes of the
+        rows' bodies (their last column) towards the next background checkpoint."""
         self._written += sum(len(row[-1]) for row in rows)
-        self.conn.executemany(sql, rows)
+        self._writer.submit(head, tail, rows)
 
     def _checkpoint_in_background(self) -> None:
         """Start a checkpointer process unless the last one is still running."""
@@ -243,10 +356,13 @@ class Store:
         self._retrying(self._begin)
         try:
             yield
+            # A queued write that failed fails the transaction (never retried as a busy COMMIT).
+            self._writer.wait()
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._writer.discard()
+            self._conn.execute("ROLLBACK")
             raise
-        self._retrying(lambda: self.conn.execute("COMMIT"))
+        self._retrying(lambda: self._conn.execute("COMMIT"))
         if self._written >= CHECKPOINT_BYTES:
             self._written = 0
             self._checkpoint_in_background()
@@ -283,16 +399,18 @@ class Store:
         """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
         if rows:
             self._write_rows(
-                "INSERT INTO objects (kind, namespace, name, uid, rv, body) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET "
+                "INSERT INTO objects (kind, namespace, name, uid, rv, body)",
+                " ON CONFLICT (kind, namespace, name) DO UPDATE SET "
                 "uid = excluded.uid, rv = excluded.rv, body = excluded.body",
                 rows,
             )
 
     def delete_objects(self, keys: Iterable[ObjectKey]) -> None:
-        self.conn.executemany(
-            "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?", list(keys)
-        )
+        keys = list(keys)
+        if keys:
+            self.conn.executemany(
+                "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?", keys
+            )
 
     def clear(self) -> None:
         """Drop everything (a fresh cluster follows)."""
@@ -336,36 +454,29 @@ class Store:
         """Upsert `(namespace, name, agg_key, last_time, rv, body)`; a new name gets the next seq."""
         if rows:
             self._write_rows(
-                "INSERT INTO events (namespace, name, agg_key, last_time, rv, body) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET "
+                "INSERT INTO events (namespace, name, agg_key, last_time, rv, body)",
+                " ON CONFLICT (namespace, name) DO UPDATE SET "
                 "agg_key = excluded.agg_key, last_time = excluded.last_time, "
                 "rv = excluded.rv, body = excluded.body",
                 rows,
             )
 
     def delete_events(self, keys: Iterable[tuple[str, str]]) -> None:
-        self.conn.executemany("DELETE FROM events WHERE namespace = ? AND name = ?", list(keys))
-
-    def expire_events(self, before: str) -> list[tuple[str, str]]:
-        """Drop events last seen before `before` (the API server's event TTL); their keys."""
-        keys = [
-            (ns, name)
-            for ns, name in self.conn.execute(
-                "SELECT namespace, name FROM events WHERE last_time < ?", (before,)
-            )
-        ]
+        keys = list(keys)
         if keys:
-            self.conn.execute("DELETE FROM events WHERE last_time < ?", (before,))
-        return keys
+            self.conn.executemany("DELETE FROM events WHERE namespace = ? AND name = ?", keys)
+
+    def expire_events(self, before: str) -> None:
+        """Drop events last seen before `before` (the API server's event TTL); queued like the
+        bulk writes."""
+        self._writer.submit_statement("DELETE FROM events WHERE last_time < ?", (before,))
 
     # --- Change log ----------------------------------------------------------------------------
 
     def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
         if rows:
             self._write_rows(
-                "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
+                "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body)", "", rows
             )
 
     def trim_changes(self, keep: int = CHANGE_LOG_LIMIT) -> int | None:
