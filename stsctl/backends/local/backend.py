@@ -18,7 +18,7 @@ import gc
 import importlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,6 +34,7 @@ from stsctl.backends.local.events import EventRecorder
 from stsctl.backends.local.namespaces import NamespaceController
 from stsctl.backends.local.state import (
     EPOCH,
+    Change,
     ClusterState,
     Meta,
     format_precise,
@@ -196,65 +197,71 @@ class Session:
 class _Persister:
     """Writes one transaction's changes to the store: while the transaction runs (`spill`,
     called by the engine once the change log has grown, so that the store's writer thread
-    stores what was done so far while the simulation goes on) and at commit. An object's JSON
-    is made once: its object or event row reuses the body of its change-log entry."""
+    stores what was done so far while the simulation goes on) and at commit.
+
+    Each state is encoded once, for its change-log entry; the rows of objects and events are
+    copied from their entries by SQLite (only an object whose state was not logged in this
+    transaction, as after a fresh cluster's bootstrap, is encoded for its row)."""
 
     def __init__(self, store: Store, state: ClusterState, events: EventRecorder) -> None:
         self.store = store
         self.state = state
         self.events = events
-        self._written: dict[ObjectKey, Obj] = {}  # the object each spilled row holds
+        self._logged: dict[ObjectKey, Obj] = {}  # the state each object's last entry holds
+        self._written: dict[ObjectKey, Obj] = {}  # the state each object's row holds
         self._spills = 0
+
+    def _write_log(self, changes: builtins.list[Change]) -> builtins.list[ObjectKey]:
+        """Append `changes` to the change log; the key of each."""
+        logged = self._logged
+        keys = []
+        rows = []
+        for change in changes:
+            obj = change.obj
+            key = object_key(obj)
+            keys.append(key)
+            logged[key] = obj
+            rows.append((change.rv, change.type, *key, dumps(obj)))
+        self.store.append_changes(rows)
+        return keys
+
+    def _write_objects(self, objects: Iterable[tuple[ObjectKey, Obj]]) -> None:
+        logged, written = self._logged, self._written
+        copies = []
+        rows = []
+        for key, obj in objects:
+            if written.get(key) is obj:
+                continue
+            written[key] = obj
+            meta = obj["metadata"]
+            rv = int(meta["resourceVersion"])
+            if logged.get(key) is obj:
+                copies.append((rv, meta.get("uid", "")))
+            else:
+                rows.append((*key, meta.get("uid", ""), rv, dumps(obj)))
+        self.store.write_objects(rows)
+        self.store.copy_objects(copies)
 
     def spill(self) -> None:
         """Write the change-log entries gathered so far, and the objects and events they left
         as they are now."""
         self._spills += 1
-        state = self.state
-        current = state.dirty
-        written = self._written
-        bodies: dict[int, str] = {}
-        log = []
-        rows = []
-        for change in state.take_changes():
-            obj = change.obj
-            key = object_key(obj)
-            body = bodies[id(obj)] = dumps(obj)
-            log.append((change.rv, change.type, *key, body))
-            if current.get(key) is obj:
-                written[key] = obj
-                meta = obj["metadata"]
-                rows.append((*key, meta.get("uid", ""), int(meta["resourceVersion"]), body))
-        self.store.append_changes(log)
-        self.store.write_objects(rows)
-        self.events.write(bodies)
+        current = self.state.dirty
+        keys = self._write_log(self.state.take_changes())
+        self._write_objects((key, obj) for key in keys if (obj := current.get(key)) is not None)
+        self.events.write()
 
     def commit(self) -> None:
-        """Write the objects, events and change-log entries not written yet."""
+        """Write the change-log entries, objects and events not written yet."""
         store, state = self.store, self.state
         dirty, changes = state.take_dirty()
-        written = self._written
-        bodies: dict[int, str] = {}
-        rows = []
-        gone = []
-        for key, obj in dirty.items():
-            if obj is None:
-                gone.append(key)
-            elif written.get(key) is not obj:
-                body = bodies[id(obj)] = dumps(obj)
-                meta = obj["metadata"]
-                rows.append((*key, meta.get("uid", ""), int(meta["resourceVersion"]), body))
-        written.clear()
-        store.delete_objects(gone)
-        store.write_objects(rows)
-        self.events.flush(state.meta.sim_time, bodies)
-        log = []
-        for change in changes:
-            kind, ns, name = object_key(change.obj)
-            body = bodies.get(id(change.obj)) or dumps(change.obj)
-            log.append((change.rv, change.type, kind, ns, name, body))
-        store.append_changes(log)
-        if log or self._spills:
+        wrote_log = self._write_log(changes) or self._spills
+        store.delete_objects(key for key, obj in dirty.items() if obj is None)
+        self._write_objects((key, obj) for key, obj in dirty.items() if obj is not None)
+        self.events.flush(state.meta.sim_time)
+        self._logged.clear()
+        self._written.clear()
+        if wrote_log:
             floor = store.trim_changes()
             if floor is not None:
                 state.meta.changes_floor = floor

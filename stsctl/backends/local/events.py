@@ -15,7 +15,7 @@ from hashlib import blake2b as _blake2b
 from typing import Any
 
 from stsctl.backends.local.state import ClusterState
-from stsctl.backends.local.store import Store, dumps
+from stsctl.backends.local.store import Store
 from stsctl.clock import format_time
 from stsctl.sim.actions import RecordEvent
 
@@ -212,26 +212,24 @@ class EventRecorder:
         self.state.log_change("DELETED", gone)
         return gone
 
-    def write(self, bodies: dict[int, str]) -> None:
+    def write(self) -> None:
         """Write the events recorded or changed since the last write (they stay pending, for
-        aggregation and reads, until `flush`). `bodies` holds the JSON of objects already
-        encoded (by object id); the JSON of each event written is left there."""
-        rows = []
+        aggregation and reads, until `flush`). Their change-log entries must be written first:
+        an event's row is copied from its entry."""
         pending = self._pending
-        for key in self._unwritten:
+        rows = []
+        for position, key in enumerate(self._unwritten):
             agg_key, obj = pending[key]
-            body = bodies.get(id(obj))
-            if body is None:
-                body = bodies[id(obj)] = dumps(obj)
-            rv = int(obj["metadata"]["resourceVersion"])
-            rows.append((*key, agg_key, obj["lastTimestamp"], rv, body))
+            rows.append(
+                (int(obj["metadata"]["resourceVersion"]), agg_key, obj["lastTimestamp"], position)
+            )
         self._unwritten.clear()
-        self.store.write_events(rows)
+        self.store.copy_events(rows)
 
-    def flush(self, now: datetime, bodies: dict[int, str]) -> None:
+    def flush(self, now: datetime) -> None:
         """Write this transaction's events (see `write`), then expire old ones."""
         self.store.delete_events(self._deleted)
-        self.write(bodies)
+        self.write()
         self.store.expire_events(format_time(now - EVENT_TTL))
         self._pending.clear()
         self._by_key.clear()

@@ -285,10 +285,13 @@ class Store:
         self._writer.stop()
         self._conn.close()
 
-    def _write_rows(self, head: str, tail: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Queue `head VALUES … tail` for `rows` on the writer thread, counting the bytes of the
-        rows' bodies (their last column) towards the next background checkpoint."""
-        self._written += sum(len(row[-1]) for row in rows)
+    def _write_rows(
+        self, head: str, tail: str, rows: Sequence[tuple[Any, ...]], *, bodies: bool = True
+    ) -> None:
+        """Queue `head VALUES … tail` for `rows` on the writer thread. `bodies`: the rows end
+        with a body, whose bytes count towards the next background checkpoint."""
+        if bodies:
+            self._written += sum(len(row[-1]) for row in rows)
         self._writer.submit(head, tail, rows)
 
     def _checkpoint_in_background(self) -> None:
@@ -405,11 +408,25 @@ class Store:
                 rows,
             )
 
+    def copy_objects(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Upsert the objects of change-log entries written in this transaction, `(rv, uid)`:
+        kind, namespace, name and body are the entry's, copied by SQLite (not bound again)."""
+        if rows:
+            self._write_rows(
+                "INSERT INTO objects (kind, namespace, name, uid, rv, body) "
+                "SELECT c.kind, c.namespace, c.name, v.column2, c.rv, c.body FROM (",
+                ") AS v JOIN changes AS c ON c.rv = v.column1 WHERE true "
+                "ON CONFLICT (kind, namespace, name) DO UPDATE SET "
+                "uid = excluded.uid, rv = excluded.rv, body = excluded.body",
+                rows,
+                bodies=False,
+            )
+
     def delete_objects(self, keys: Iterable[ObjectKey]) -> None:
         keys = list(keys)
         if keys:
-            self.conn.executemany(
-                "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?", keys
+            self._write_rows(
+                "DELETE FROM objects WHERE (kind, namespace, name) IN (", ")", keys, bodies=False
             )
 
     def clear(self) -> None:
@@ -450,21 +467,28 @@ class Store:
             )
         return [loads(body) for (body,) in cur]
 
-    def write_events(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
-        """Upsert `(namespace, name, agg_key, last_time, rv, body)`; a new name gets the next seq."""
+    def copy_events(self, rows: Sequence[tuple[int, str, str, int]]) -> None:
+        """Upsert the events of change-log entries written in this transaction, `(rv, agg_key,
+        last_time, position)`, in `position` order (a new event's seq follows it); namespace,
+        name and body are the entry's, copied by SQLite (not bound again)."""
         if rows:
             self._write_rows(
-                "INSERT INTO events (namespace, name, agg_key, last_time, rv, body)",
-                " ON CONFLICT (namespace, name) DO UPDATE SET "
+                "INSERT INTO events (namespace, name, agg_key, last_time, rv, body) "
+                "SELECT c.namespace, c.name, v.column2, v.column3, c.rv, c.body FROM (",
+                ") AS v JOIN changes AS c ON c.rv = v.column1 WHERE true ORDER BY v.column4 "
+                "ON CONFLICT (namespace, name) DO UPDATE SET "
                 "agg_key = excluded.agg_key, last_time = excluded.last_time, "
                 "rv = excluded.rv, body = excluded.body",
                 rows,
+                bodies=False,
             )
 
     def delete_events(self, keys: Iterable[tuple[str, str]]) -> None:
         keys = list(keys)
         if keys:
-            self.conn.executemany("DELETE FROM events WHERE namespace = ? AND name = ?", keys)
+            self._write_rows(
+                "DELETE FROM events WHERE (namespace, name) IN (", ")", keys, bodies=False
+            )
 
     def expire_events(self, before: str) -> None:
         """Drop events last seen before `before` (the API server's event TTL); queued like the
