@@ -60,7 +60,7 @@ DB_NAME = "cluster.db"
 LOCK_WAIT_SECONDS = 120.0
 CHANGE_LOG_LIMIT = 100_000
 CHECKPOINT_BYTES = 16 << 20
-ROWS_PER_STATEMENT = 500
+ROWS_PER_STATEMENT = 500  # rows per multi-row INSERT the writer thread runs
 BACKSTOP_CHECKPOINT_PAGES = 16384  # 256 MB of 16 kB pages
 
 # What the background checkpointer runs (`python -I -S -c`): a passive checkpoint never blocks
@@ -127,7 +127,7 @@ loads = orjson.loads
 
 class _RowWriter:
     """A thread running a connection's bulk writes in the order they were queued (see the
-    module docstring). Rows go in statements of up to `rows_per_statement` rows each: one GIL
+    module docstring). Rows go in statements of up to `ROWS_PER_STATEMENT` rows each: one GIL
     hand-over per statement, not per row."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
