@@ -12,6 +12,9 @@ Cases (each in its own subprocess, on a fresh cluster of `--nodes` nodes, manual
   answering one `get statefulset` (loading the store; the cluster being settled, no controller
   is loaded or resynced), as a command-line invocation does.
 
+CPU time is the whole process's: the store's writer thread runs SQLite beside the simulation,
+so it may exceed the wall time.
+
 The peer is the 1,000-replica run: linear scaling makes the 5,000-replica run cost 5×.
 Targets (issue 3): 5,000 pods to Ready in under 2 s of wall time on 2 cores; 5,000 cost at most 6×
 what 1,000 cost. Peak memory is the child's maximum resident set size (`ru_maxrss`), printed with
