@@ -161,8 +161,6 @@ class Session:
         return self._engine
 
     def _on_first_write(self, change: str, obj: Obj) -> None:
-        if obj.get("kind") == "Event":
-            return  # no controller watches events
         # Mid-write: the engine only queues work here; the session settles it at its end.
         self._start_engine().on_change(change, obj)
 

@@ -335,10 +335,9 @@ class ClusterState:
                 keys.pop(key, None)
 
     def log_change(self, change: str, obj: Obj) -> None:
-        """Log a change to an object kept outside the working set (events)."""
+        """Log a change to an object kept outside the working set (events). Listeners are not
+        told: they watch the working set (no controller watches events)."""
         self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
-        for listener in tuple(self.listeners):  # a listener may add another
-            listener(change, obj)
 
     def forget_changes(self) -> None:
         """Drop the change-log entries gathered so far (the rows stay dirty)."""
