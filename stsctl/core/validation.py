@@ -13,6 +13,7 @@ some texts differ from older reports (`{"app":"nginx"}` where old clusters said
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import marshal
@@ -191,13 +192,23 @@ def qualified_name(value: str, path: FieldPath) -> list[FieldError]:
 # --- metadata -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
+def _label_problems(key: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """(bad value, message) for one label: the key's problems, then the value's. Pods of a set
+    carry the same labels, or labels that differ in one value: one lookup per label."""
+    problems = [(key, msg) for msg in names.is_qualified_name(key)]
+    if isinstance(value, str):
+        problems += [(value, msg) for msg in names.is_valid_label_value(value)]
+    return tuple(problems)
+
+
 def validate_labels(labels: Any, path: FieldPath) -> list[FieldError]:
     """`ValidateLabels`: every key a qualified name, every value a label value (path: the map)."""
     errs: list[FieldError] = []
     for key, value in _map(labels).items():
-        errs += qualified_name(str(key), path)
-        if isinstance(value, str):
-            errs += [invalid(path, value, msg) for msg in names.is_valid_label_value(value)]
+        problems = _label_problems(str(key), value if isinstance(value, str) else None)
+        if problems:
+            errs += [invalid(path, bad, msg) for bad, msg in problems]
     return errs
 
 

@@ -228,7 +228,8 @@ class ApiServer:
             raise _bad_request("metadata: expected an object")
         if not internal:
             admission.schema_errors(obj, rk)
-        obj = admission.default_object(obj)  # a copy: the caller's dict is never changed
+        # A copy: the caller's dict is never changed. A controller's object is plain JSON.
+        obj = admission.default_object(obj, plain=internal)
         if not internal:
             _drop_empty_metadata_maps(obj)
         obj.setdefault("apiVersion", rk.api_version)

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from stsctl.core.defaults import default_object, image_pull_policy_for, is_default_storage_class
+from stsctl.core.defaults import (
+    copy_json,
+    copy_plain_json,
+    default_object,
+    image_pull_policy_for,
+    is_default_storage_class,
+)
 
 
 def statefulset(**spec: Any) -> dict[str, Any]:
@@ -335,3 +341,30 @@ def test_the_default_storage_class_annotation() -> None:
     sc = {"metadata": {"annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}}
     assert is_default_storage_class(sc)
     assert not is_default_storage_class({"metadata": {}})
+
+
+class _Positioned(dict[str, Any]):
+    """A mapping that carries more than its items (as a loader's position-tracking maps do)."""
+
+    line = 7
+
+
+@pytest.mark.parametrize("copier", [copy_json, copy_plain_json])
+def test_copies_are_deep_and_keep_what_cannot_round_trip_through_json(copier: Any) -> None:
+    original = {"a": [{"b": 1, "c": None, "d": True, "e": 1.5, "f": "é"}], "g": {"h": []}}
+    copied = copier(original)
+    assert copied == original
+    copied["a"][0]["b"] = 2
+    copied["g"]["h"].append(1)
+    assert original == {"a": [{"b": 1, "c": None, "d": True, "e": 1.5, "f": "é"}], "g": {"h": []}}
+    # what JSON cannot carry is copied as it is, not changed into something JSON can
+    positioned = copier({"spec": _Positioned(replicas=3)})
+    assert type(positioned["spec"]) is _Positioned and positioned["spec"].line == 7
+    assert copier({1: "x", "big": 2**70}) == {1: "x", "big": 2**70}
+
+
+def test_a_controllers_object_is_defaulted_from_a_plain_copy() -> None:
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}
+    pod["spec"] = {"containers": [{"name": "c", "image": "nginx:1.27"}]}
+    assert default_object(pod, plain=True) == default_object(pod)
+    assert "imagePullPolicy" not in pod["spec"]["containers"][0]  # the input is never changed
