@@ -61,6 +61,7 @@ LOCK_WAIT_SECONDS = 120.0
 CHANGE_LOG_LIMIT = 100_000
 CHECKPOINT_BYTES = 16 << 20
 ROWS_PER_STATEMENT = 500  # rows per multi-row INSERT the writer thread runs
+WRITER_SWITCH_INTERVAL = 0.001  # seconds; see `_RowWriter._enqueue`
 BACKSTOP_CHECKPOINT_PAGES = 16384  # 256 MB of 16 kB pages
 
 # What the background checkpointer runs (`python -I -S -c`): a passive checkpoint never blocks
@@ -159,6 +160,11 @@ class _RowWriter:
     def _enqueue(self, items: list[tuple[str, Sequence[Any], bool]]) -> None:
         with self._ready:
             if self._thread is None:
+                # Between two statements the thread needs the GIL for a moment (to bind the
+                # next rows); the simulation holds it, and gives it up only once per switch
+                # interval. At the default 5 ms the writer fell behind a big scale-up and the
+                # commit waited for the backlog; at 1 ms it keeps up.
+                sys.setswitchinterval(min(sys.getswitchinterval(), WRITER_SWITCH_INTERVAL))
                 self._thread = threading.Thread(
                     target=self._run, name="stsctl-store-writer", daemon=True
                 )
