@@ -253,13 +253,13 @@ class _Persister:
         """Write the change-log entries, objects and events not written yet."""
         store, state = self.store, self.state
         dirty, changes = state.take_dirty()
-        wrote_log = self._write_log(changes) or self._spills
+        logged = self._write_log(changes)
         store.delete_objects(key for key, obj in dirty.items() if obj is None)
         self._write_objects((key, obj) for key, obj in dirty.items() if obj is not None)
         self.events.flush(state.meta.sim_time)
         self._logged.clear()
         self._written.clear()
-        if wrote_log:
+        if logged or self._spills:
             floor = store.trim_changes()
             if floor is not None:
                 state.meta.changes_floor = floor
@@ -336,7 +336,7 @@ class LocalBackend:
         nodes = self._nodes if self._nodes is not None else node_count_from_env(os.environ)
         for obj in initial_objects(start, nodes):
             api.create(obj, internal=True)
-        state.forget_changes()  # the history of a fresh cluster starts after its bootstrap
+        state.take_changes()  # the history of a fresh cluster starts after its bootstrap
         return state
 
     @contextmanager
@@ -393,7 +393,7 @@ class LocalBackend:
                     if engine is not None:
                         engine.close()
                     self._session = None
-                self._commit(store, state, persister, events, engine)
+                self._commit(store, state, persister, engine)
             except BaseException:
                 self._cached = None
                 raise
@@ -403,12 +403,7 @@ class LocalBackend:
             raise failed
 
     def _commit(
-        self,
-        store: Store,
-        state: ClusterState,
-        persister: _Persister,
-        events: EventRecorder,
-        engine: Engine | None,
+        self, store: Store, state: ClusterState, persister: _Persister, engine: Engine | None
     ) -> None:
         persister.commit()
         state.meta.txn_seq += 1

@@ -339,10 +339,6 @@ class ClusterState:
         told: they watch the working set (no controller watches events)."""
         self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
 
-    def forget_changes(self) -> None:
-        """Drop the change-log entries gathered so far (the rows stay dirty)."""
-        self.changes = []
-
     def take_changes(self) -> builtins.list[Change]:
         """The change-log entries gathered so far; forgets them (the rows stay dirty)."""
         changes, self.changes = self.changes, []

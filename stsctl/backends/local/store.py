@@ -20,8 +20,9 @@ written `CHECKPOINT_BYTES` since it last started one, so that a big command's co
 for them (SQLite's automatic checkpoint would run inside the commit; it stays on at a much
 higher mark, as a backstop). The last connection to close still checkpoints what is left.
 
-Bulk row writes (objects, events, the change log) go to a writer thread that runs them on the
-same connection, in order, as multi-row INSERTs: SQLite does the work without holding the GIL,
+Bulk writes (rows of objects, events and the change log, and their deletions) go to a writer
+thread that runs them on the same connection, in order, as multi-row statements (rows of objects
+and events copied by SQLite from their change-log entries): SQLite does the work without the GIL,
 so on a second core it overlaps with the simulation that produces the rows. Any other use of the
 connection (a read, a commit) first waits for the writes queued before it, and an error in a
 queued write is raised there; so, seen from the caller, the store behaves as if every write had
