@@ -216,3 +216,18 @@ def test_a_queued_write_that_fails_fails_its_transaction(tmp_path: Path) -> None
     assert store.read_changes(0, ["ConfigMap"], None) == []
     assert list(store.load_objects()) == []
     store.close()
+
+
+def test_an_interrupted_transaction_drops_its_queued_writes_and_the_store_stays_usable(
+    tmp_path: Path,
+) -> None:
+    store = Store(database_path(tmp_path))
+    rows = [(rv, "ADDED", "ConfigMap", "default", f"c{rv}", "{}") for rv in range(1, 20_001)]
+    with pytest.raises(KeyboardInterrupt), store.transaction():
+        store.append_changes(rows)  # 40 statements queued for the writer thread
+        raise KeyboardInterrupt
+    assert store.read_changes(0, ["ConfigMap"], None) == []
+    with store.transaction():
+        store.append_changes(rows[:3])
+    assert [rv for rv, _, _ in store.read_changes(0, ["ConfigMap"], None)] == [1, 2, 3]
+    store.close()
