@@ -197,6 +197,8 @@ def test_a_transaction_written_while_it_runs_stores_what_one_commit_would(
     spill = backend_module._Persister.spill
     monkeypatch.setattr(backend_module._Persister, "spill", lambda p: spills.append(spill(p)))
     monkeypatch.setattr(engine_module, "SPILL_CHANGES", 1)  # after every reconcile that wrote
+    # one row per statement: every write of two rows or more goes to the writer thread
+    monkeypatch.setattr(store_module, "ROWS_PER_STATEMENT", 1)
     _scale_up(tmp_path / "spilled")
     assert len(spills) > 10
     at_commit, spilled = _stored_rows(tmp_path / "at-commit"), _stored_rows(tmp_path / "spilled")
@@ -205,13 +207,25 @@ def test_a_transaction_written_while_it_runs_stores_what_one_commit_would(
         assert spilled[table] == at_commit[table], table
 
 
-def test_a_queued_write_that_fails_fails_its_transaction(tmp_path: Path) -> None:
+@pytest.mark.parametrize("queued", [True, False])
+def test_a_write_that_fails_fails_its_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, queued: bool
+) -> None:
+    """Queued for the writer thread (several statements) or run at once (one statement, the
+    thread idle): either way the error fails the transaction and nothing is kept."""
+    if queued:
+        monkeypatch.setattr(store_module, "ROWS_PER_STATEMENT", 1)
     store = Store(database_path(tmp_path))
     with pytest.raises(StsctlError, match="NOT NULL"), store.transaction():
         store.write_meta({"written": "yes"})
         store.append_changes([(1, "ADDED", "ConfigMap", "default", "a", "{}")])
-        store.write_objects([("ConfigMap", "default", "a", None, 1, "{}")])  # type: ignore[list-item]
-        store.write_objects([("ConfigMap", "default", "b", "u", 2, "{}")])
+        store.write_objects(
+            [
+                ("ConfigMap", "default", "a", None, 1, "{}"),  # type: ignore[list-item]
+                ("ConfigMap", "default", "b", "u", 2, "{}"),
+            ]
+        )
+    assert (store._writer._thread is not None) is queued  # the path this case is about
     assert store.read_meta() == {}
     assert store.read_changes(0, ["ConfigMap"], None) == []
     assert list(store.load_objects()) == []

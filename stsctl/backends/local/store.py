@@ -144,7 +144,9 @@ class _RowWriter:
         self._max_parameters = max(limit, 1)
 
     def submit(self, head: str, tail: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Queue `head VALUES (?, …), … tail` for `rows` (all of one width)."""
+        """Queue `head VALUES (?, …), … tail` for `rows` (all of one width); a single statement
+        runs at once, in the caller's thread, when nothing is queued (handing a small write
+        to the thread and waiting for it would cost more than the write)."""
         width = len(rows[0])
         per_statement = max(1, min(ROWS_PER_STATEMENT, self._max_parameters // width))
         group = "(" + ",".join("?" * width) + ")"
@@ -159,6 +161,10 @@ class _RowWriter:
         self._enqueue([(sql, parameters, False)])
 
     def _enqueue(self, items: list[tuple[str, Sequence[Any], bool]]) -> None:
+        if len(items) == 1 and not self._busy:  # the thread is idle: nothing can race
+            sql, parameters, rows = items[0]
+            self._conn.execute(sql, tuple(chain.from_iterable(parameters)) if rows else parameters)
+            return
         with self._ready:
             if self._thread is None:
                 # Between two statements the thread needs the GIL for a moment (to bind the
