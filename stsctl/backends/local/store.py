@@ -23,7 +23,9 @@ higher mark, as a backstop). The last connection to close still checkpoints what
 Bulk writes (rows of objects, events and the change log, and their deletions) go to a writer
 thread that runs them on the same connection, in order, as multi-row statements (rows of objects
 and events copied by SQLite from their change-log entries): SQLite does the work without the GIL,
-so on a second core it overlaps with the simulation that produces the rows. Any other use of the
+so on a second core it overlaps with the simulation that produces the rows (a write of one
+statement, with nothing queued, runs at once instead: a small command never starts the thread).
+Any other use of the
 connection (a read, a commit) first waits for the writes queued before it, and an error in a
 queued write is raised there; so, seen from the caller, the store behaves as if every write had
 run at once.
