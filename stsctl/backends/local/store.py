@@ -25,10 +25,9 @@ thread that runs them on the same connection, in order, as multi-row statements 
 and events copied by SQLite from their change-log entries): SQLite does the work without the GIL,
 so on a second core it overlaps with the simulation that produces the rows (a write of one
 statement, with nothing queued, runs at once instead: a small command never starts the thread).
-Any other use of the
-connection (a read, a commit) first waits for the writes queued before it, and an error in a
-queued write is raised there; so, seen from the caller, the store behaves as if every write had
-run at once.
+Any other use of the connection (a read, a commit) first waits for the writes queued before it,
+and an error in a queued write is raised there; so, seen from the caller, the store behaves as
+if every write had run at once.
 
 Every command is one `BEGIN IMMEDIATE` transaction, so concurrent stsctl processes serialise.
 A busy store is waited for (SQLite's busy timeout plus retries with backoff); "database is locked"
@@ -63,7 +62,7 @@ DB_NAME = "cluster.db"
 LOCK_WAIT_SECONDS = 120.0
 CHANGE_LOG_LIMIT = 100_000
 CHECKPOINT_BYTES = 16 << 20
-ROWS_PER_STATEMENT = 500  # rows per multi-row INSERT the writer thread runs
+ROWS_PER_STATEMENT = 500  # rows per multi-row statement the writer thread runs
 WRITER_SWITCH_INTERVAL = 0.001  # seconds; see `_RowWriter._enqueue`
 BACKSTOP_CHECKPOINT_PAGES = 16384  # 256 MB of 16 kB pages
 
@@ -162,10 +161,13 @@ class _RowWriter:
     def submit_statement(self, sql: str, parameters: Sequence[Any]) -> None:
         self._enqueue([(sql, parameters, False)])
 
+    def _execute(self, item: tuple[str, Sequence[Any], bool]) -> None:
+        sql, parameters, rows = item
+        self._conn.execute(sql, tuple(chain.from_iterable(parameters)) if rows else parameters)
+
     def _enqueue(self, items: list[tuple[str, Sequence[Any], bool]]) -> None:
         if len(items) == 1 and not self._busy:  # the thread is idle: nothing can race
-            sql, parameters, rows = items[0]
-            self._conn.execute(sql, tuple(chain.from_iterable(parameters)) if rows else parameters)
+            self._execute(items[0])
             return
         with self._ready:
             if self._thread is None:
@@ -190,12 +192,9 @@ class _RowWriter:
                 item = self._queue.popleft()
             if item is None:
                 return
-            sql, parameters, rows = item
             try:
                 if self._error is None:
-                    if rows:
-                        parameters = tuple(chain.from_iterable(parameters))
-                    self._conn.execute(sql, parameters)
+                    self._execute(item)
             except BaseException as e:  # raised to the caller by `wait`
                 self._error = e
             finally:
@@ -303,8 +302,8 @@ class Store:
     def _write_rows(
         self, head: str, tail: str, rows: Sequence[tuple[Any, ...]], *, bodies: bool = True
     ) -> None:
-        """Queue `head VALUES … tail` for `rows` on the writer thread. `bodies`: the rows end
-        with a body, whose bytes count towards the next background checkpoint."""
+        """`head VALUES … tail` for `rows`, through the writer thread (`_RowWriter.submit`).
+        `bodies`: the rows end with a body, whose bytes count towards the next checkpoint."""
         if bodies:
             self._written += sum(len(row[-1]) for row in rows)
         self._writer.submit(head, tail, rows)
