@@ -176,3 +176,27 @@ def test_binding_a_pod_does_not_bump_its_generation(tutorial: Cluster) -> None:
         "ContainersReady": 1,
         "PodScheduled": 1,
     }
+
+
+def test_a_big_scale_up_shows_nine_creations_and_one_combined_event_as_a_real_cluster(
+    cluster: Cluster,
+) -> None:
+    """client-go's event correlator in the StatefulSet controller: from the tenth distinct
+    `SuccessfulCreate` message about the set within ten minutes, one combined event is created
+    and then counted on; the spam filter lets 25 events about the set through (9 + 16), and
+    the rest are dropped while the recorder keeps counting."""
+    cluster.create(web(replicas=30, policy=PARALLEL, storage=False))
+    cluster.run_until_ready("web")
+    events = cluster.events(kind="StatefulSet")
+    assert [(e["reason"], e["message"], e["count"]) for e in events] == [
+        *(
+            ("SuccessfulCreate", f"create Pod web-{i} in StatefulSet web successful", 1)
+            for i in range(9)
+        ),
+        (
+            "SuccessfulCreate",
+            "(combined from similar events): create Pod web-24 in StatefulSet web successful",
+            16,
+        ),
+    ]
+    assert cluster.states("web")["web-29"] == "1/1 Running"

@@ -11,6 +11,7 @@ from tests.scenarios.tutorial import (
     PARALLEL,
     POLICIES,
     POLICY_IDS,
+    combining_fifth,
     created,
     deleted,
     recreated,
@@ -143,7 +144,9 @@ def test_scaling_up_to_five_creates_web_2_web_3_web_4(tutorial: Cluster, policy:
     mark = tutorial.mark()
     tutorial.scale("web", 5)
     tutorial.run_until_ready("web")
-    assert tutorial.messages_since(mark) == created("web-2") + created("web-3") + created("web-4")
+    assert tutorial.messages_since(mark) == (
+        created("web-2") + created("web-3") + combining_fifth("web-4")
+    )
     timeline = tutorial.checker
     new = ["web-2", "web-3", "web-4"]
     for pod in new:

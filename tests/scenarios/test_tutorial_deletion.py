@@ -11,6 +11,7 @@ from tests.scenarios.tutorial import (
     PARALLEL,
     POLICIES,
     POLICY_IDS,
+    combining_fifth,
     created,
     deleted,
     nginx_service,
@@ -119,7 +120,9 @@ def test_parallel_management_end_to_end(tutorial: Cluster) -> None:
     mark = tutorial.mark()
     tutorial.scale("web", 5)
     tutorial.run_until_ready("web")
-    assert tutorial.messages_since(mark) == created("web-2") + created("web-3") + created("web-4")
+    assert tutorial.messages_since(mark) == (
+        created("web-2") + created("web-3") + combining_fifth("web-4")
+    )
     timeline = tutorial.checker
     new = ["web-2", "web-3", "web-4"]
     assert len({timeline.when(p, "0/1 Pending") for p in new}) == 1

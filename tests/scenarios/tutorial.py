@@ -102,6 +102,15 @@ def created(pod: str, claim: str | None = "www", set_name: str = "web") -> list[
     return out
 
 
+def combining_fifth(pod: str = "web-4") -> list[str]:
+    """`created(pod)` for the fifth claimed pod of a set made within ten minutes: its pod event
+    is the tenth distinct `SuccessfulCreate` message about the set (four claims and four pods
+    before it, then its claim), which client-go's event correlator combines."""
+    claim, pod_event = created(pod)
+    reason, message = pod_event.split(": ", 1)
+    return [claim, f"{reason}: (combined from similar events): {message}"]
+
+
 def recreated(pod: str, set_name: str = "web") -> list[str]:
     """The controller's event for recreating a pod whose claim already exists."""
     return created(pod, None, set_name)

@@ -1,27 +1,56 @@
 """The event recorder: `RecordEvent` actions become v1 Event objects, as client-go records them.
 
 Names are `<involved name>.<hex of unix nanoseconds>` (unique: the nanoseconds never repeat in a
-cluster), cluster-scoped objects' events live in `default`, and an identical repeat (same involved
-uid, type, reason, message and component) is aggregated into the existing Event: `count + 1` and
-a new `lastTimestamp`. Events are kept in the store's `events` table (not in the in-memory working
-set: controllers never read them) and expire an hour of simulated time after they were last seen,
-like the API server's `--event-ttl`.
+cluster), and cluster-scoped objects' events live in `default`. Events are kept in the store's
+`events` table (not in the in-memory working set: controllers never read them) and expire an
+hour of simulated time after they were last seen, like the API server's `--event-ttl`.
+
+Every component but the scheduler records through client-go's legacy recorder, whose
+`EventCorrelator` (tools/record/events_cache.go, default options) decides what reaches the API:
+
+1. aggregation: per source (component and host), object, type and reason, the distinct messages
+   seen are remembered until 10 minutes pass without one; from the 10th distinct message on,
+   each event becomes a single `(combined from similar events): <message>` event instead (a
+   50-replica scale-up shows nine `SuccessfulCreate` events and one combined one);
+2. counting: an event seen before (same source, object with field path, type, reason and
+   message; or the combined event) updates the existing Event: `count + 1`, a new
+   `lastTimestamp` (and, for the combined event, the latest message);
+3. spam filter: per source and object, a token bucket of 25 events refilled one every 5
+   minutes; an event without a token is dropped, but step 2 has counted it, so the next one
+   that gets through carries the whole count (`x47 over 12m`).
+
+The correlator's memory lives in the store's `event_sources` table, one row per source and
+object, deleted once it no longer makes a difference (the bucket full again, no message seen for
+10 minutes, no count held back for an hour). Client-go picks an arbitrary message to forget when
+an aggregation set is full; the simulation forgets the oldest. The scheduler records through the
+events.k8s.io API (client-go tools/events), which has no correlator: its repeats are counted.
 """
 
 from __future__ import annotations
 
+import struct
 from datetime import datetime, timedelta
 from hashlib import blake2b as _blake2b
+from math import ceil
 from typing import Any
 
-from stsctl.backends.local.state import ClusterState
-from stsctl.backends.local.store import Store
+from stsctl.backends.local.state import EPOCH, ClusterState
+from stsctl.backends.local.store import Store, dumps, loads
 from stsctl.clock import format_time
 from stsctl.sim.actions import RecordEvent
 
 Obj = dict[str, Any]
 EVENT_TTL = timedelta(hours=1)
 _LOOKUPS_BEFORE_BULK = 200
+
+# client-go's EventCorrelator defaults (tools/record/events_cache.go).
+AGGREGATE_MAX_EVENTS = 10
+AGGREGATE_INTERVAL = timedelta(seconds=600)
+COMBINED_PREFIX = "(combined from similar events): "
+SPAM_BURST = 25
+SPAM_QPS: float = struct.unpack("f", struct.pack("f", 1.0 / 300.0))[0]  # a float32 there
+# Components recording through the events.k8s.io API (client-go tools/events): no correlator.
+EVENTS_API_COMPONENTS = frozenset({"default-scheduler"})
 
 _REFERENCE_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
 
@@ -47,16 +76,130 @@ def involved_reference(involved: Obj) -> Obj:
     return out
 
 
-def _aggregation_key(who: str, event: RecordEvent) -> str:
-    """What makes two events one (client-go's aggregation: the involved object, type, reason,
-    message and component), hashed to a fixed-size key; `who` is the involved uid (or its
-    kind/namespace/name when it has none)."""
-    text = f"{who}\x00{event.type}\x00{event.reason}\x00{event.message}\x00{event.component}"
+def _identity(ref: Obj) -> str:
+    """The involved object as client-go's event keys spell it (kind, namespace, name, uid and
+    apiVersion; the field path is not part of it)."""
+    return "\x00".join(
+        str(ref.get(k) or "") for k in ("kind", "namespace", "name", "uid", "apiVersion")
+    )
+
+
+def _hash(text: str) -> str:
     return _blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _event_key(source: str, field_path: str, event: RecordEvent) -> str:
+    """client-go's `getEventKey` (source, object with field path, type, reason and message),
+    hashed to a fixed size: what makes a repeat count on an existing Event."""
+    return _hash(f"{source}\x00{field_path}\x00{event.type}\x00{event.reason}\x00{event.message}")
+
+
+def _combined_key(source: str, group: str) -> str:
+    """The key of the combined event of one aggregation group (client-go's aggregate key)."""
+    return _hash(f"combined\x00{source}\x00{group}")
+
+
+_US_PER_SECOND = 1_000_000
+_AGGREGATE_INTERVAL_US = int(AGGREGATE_INTERVAL.total_seconds()) * _US_PER_SECOND
+_EVENT_TTL_US = int(EVENT_TTL.total_seconds()) * _US_PER_SECOND
+
+
+def micros(when: datetime) -> int:
+    """Simulated time as whole microseconds since the cluster epoch (the correlator's clock)."""
+    return (when - EPOCH) // _ONE_MICROSECOND
+
+
+_ONE_MICROSECOND = timedelta(microseconds=1)
 
 
 def _unix_nanos(when: datetime) -> int:
     return int(when.timestamp()) * 1_000_000_000 + when.microsecond * 1000
+
+
+class SourceState:
+    """What the correlator remembers about one source and object: the spam filter's token
+    bucket (`tokens` at `at`), the aggregation groups (`type\x00reason` -> last seen, distinct
+    messages) and the counts held back by the filter (event key -> count, firstTimestamp,
+    name, last seen). Times are `micros`."""
+
+    __slots__ = ("at", "groups", "held", "tokens")
+
+    def __init__(
+        self,
+        tokens: float = SPAM_BURST,
+        at: int | None = None,
+        groups: dict[str, tuple[int, list[str]]] | None = None,
+        held: dict[str, tuple[int, str, str, int]] | None = None,
+    ) -> None:
+        self.tokens = tokens
+        self.at = at
+        self.groups = groups if groups is not None else {}
+        self.held = held if held is not None else {}
+
+    def try_accept(self, now: int) -> bool:
+        """`TryAccept` of client-go's passive token bucket (`rate.Limiter.AllowN(now, 1)`)."""
+        tokens = self.tokens
+        if self.at is not None and now > self.at:
+            refill = (now - self.at) / _US_PER_SECOND * SPAM_QPS
+            tokens = min(float(SPAM_BURST), tokens + refill)
+        if tokens < 1:
+            return False  # a refused request leaves the limiter as it was
+        self.tokens, self.at = tokens - 1, now
+        return True
+
+    def aggregate(self, group: str, message: str, now: int) -> bool:
+        """`EventAggregate`: remember `message` in its group; True when the event is to be
+        combined (the group has seen `AGGREGATE_MAX_EVENTS` distinct messages)."""
+        known = self.groups.get(group)
+        if known is None or now - known[0] > _AGGREGATE_INTERVAL_US:
+            messages = [message]
+        else:
+            messages = known[1]
+            if message not in messages:
+                messages.append(message)
+        combine = len(messages) >= AGGREGATE_MAX_EVENTS
+        if combine:
+            del messages[0]  # the set does not grow beyond the maximum
+        self.groups[group] = (now, messages)
+        return combine
+
+    def idle_after(self) -> int:
+        """The instant after which this state makes no difference (a fresh one would do)."""
+        idle = -1
+        for last, _ in self.groups.values():
+            idle = max(idle, last + _AGGREGATE_INTERVAL_US)
+        for *_, seen in self.held.values():
+            idle = max(idle, seen + _EVENT_TTL_US)
+        if self.at is not None and self.tokens < SPAM_BURST:
+            refill = (SPAM_BURST - self.tokens) / SPAM_QPS * _US_PER_SECOND
+            idle = max(idle, self.at + ceil(refill))
+        return idle
+
+    def to_json(self) -> str:
+        return dumps(
+            [
+                self.tokens,
+                self.at,
+                [[g, last, m] for g, (last, m) in self.groups.items()],
+                [[k, *value] for k, value in self.held.items()],
+            ]
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SourceState:
+        try:
+            tokens, at, groups, held = loads(text)
+            return cls(
+                float(tokens),
+                int(at) if at is not None else None,
+                {str(g): (int(last), [str(m) for m in ms]) for g, last, ms in groups},
+                {
+                    str(k): (int(count), str(first), str(name), int(seen))
+                    for k, count, first, name, seen in held
+                },
+            )
+        except (ValueError, TypeError):
+            return cls()  # an unreadable memory is forgotten, as a restarted recorder would
 
 
 class EventRecorder:
@@ -76,8 +219,12 @@ class EventRecorder:
         self._stamp_time: datetime | None = None
         self._stamp = ""
         self._nanos = 0
+        self._now_us = 0
+        self._touched: dict[str, SourceState] = {}  # correlator memories to write at `flush`
 
-    def record(self, event: RecordEvent, now: datetime) -> Obj:
+    def record(self, event: RecordEvent, now: datetime) -> Obj | None:
+        """Record `event` as the source's recorder would; the Event written, or None when the
+        spam filter dropped it."""
         involved = event.involved
         # A plan often records several events about one object (a pod's Pulling, Pulled,
         # Created, Started): its reference is built once. Objects are never changed in place,
@@ -87,28 +234,69 @@ class EventRecorder:
             ref, who = known[1], known[2]
         else:
             ref = involved_reference(involved)
-            who = (
-                ref.get("uid") or f"{ref.get('kind')}/{ref.get('namespace', '')}/{ref.get('name')}"
-            )
+            who = _identity(ref)
             self._references[id(involved)] = (involved, ref, who)
-        agg_key = _aggregation_key(who, event)
         if now is not self._stamp_time:
             self._stamp_time, self._stamp, self._nanos = now, format_time(now), _unix_nanos(now)
+            self._now_us = micros(now)
+        source_key = f"{event.component}\x00{event.host}\x00{who}"
+        if event.component in EVENTS_API_COMPONENTS:
+            key = _event_key(source_key, ref.get("fieldPath", ""), event)
+            return self._write(key, self._find(key), None, event, event.message, ref)
+        source = self._source(source_key)
+        group = f"{event.type}\x00{event.reason}"
+        now_us = self._now_us
+        if source.aggregate(group, event.message, now_us):
+            key = _combined_key(source_key, group)
+            message = COMBINED_PREFIX + event.message
+        else:
+            key = _event_key(source_key, ref.get("fieldPath", ""), event)
+            message = event.message
+        previous = self._find(key)
+        held = source.held.get(key)
+        if not source.try_accept(now_us):
+            # Counted all the same: the next event let through carries this one too.
+            if held is not None:
+                count, first, name = held[0] + 1, held[1], held[2]
+            elif previous is not None:
+                count = int(previous.get("count") or 1) + 1
+                first = str(previous.get("firstTimestamp") or self._stamp)
+                name = previous["metadata"]["name"]
+            else:
+                count, first, name = 1, self._stamp, self._new_name(ref)
+            source.held[key] = (count, first, name, now_us)
+            return None
+        if held is not None:
+            del source.held[key]
+        return self._write(key, previous, held, event, message, ref)
+
+    def _write(
+        self,
+        key: str,
+        previous: Obj | None,
+        held: tuple[int, str, str, int] | None,
+        event: RecordEvent,
+        message: str,
+        ref: Obj,
+    ) -> Obj:
+        """Create the Event, or count a repeat on the existing one (`held`: what the spam
+        filter counted since it was last written, or before it ever was)."""
         stamp = self._stamp
-        previous = self._find(agg_key)
         rv = self.state.next_resource_version()
         if previous is not None:
+            count = held[0] + 1 if held is not None else int(previous.get("count") or 1) + 1
             updated = {
                 **previous,
                 "metadata": {**previous["metadata"], "resourceVersion": str(rv)},
-                "count": int(previous.get("count") or 1) + 1,
+                "count": count,
                 "lastTimestamp": stamp,
             }
-            self._keep(agg_key, updated)
+            if updated.get("message") != message:
+                updated["message"] = message
+            self._keep(key, updated)
             self.state.log_change("MODIFIED", updated)
             return updated
         namespace = ref.get("namespace") or "default"
-        name = f"{ref.get('name', '')}.{self._next_nanos():x}"
         source: Obj = {"component": event.component}
         if event.host:
             source["host"] = event.host
@@ -116,7 +304,7 @@ class EventRecorder:
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {
-                "name": name,
+                "name": held[2] if held is not None else self._new_name(ref),
                 "namespace": namespace,
                 "uid": self.state.new_event_uid(),
                 "resourceVersion": str(rv),
@@ -124,19 +312,41 @@ class EventRecorder:
             },
             "involvedObject": ref,
             "reason": event.reason,
-            "message": event.message,
+            "message": message,
             "source": source,
-            "firstTimestamp": stamp,
+            "firstTimestamp": held[1] if held is not None else stamp,
             "lastTimestamp": stamp,
-            "count": 1,
+            "count": held[0] + 1 if held is not None else 1,
             "type": event.type,
             "eventTime": None,
             "reportingComponent": event.component,
             "reportingInstance": event.host,
         }
-        self._keep(agg_key, obj)
+        self._keep(key, obj)
         self.state.log_change("ADDED", obj)
         return obj
+
+    def _new_name(self, ref: Obj) -> str:
+        return f"{ref.get('name', '')}.{self._next_nanos():x}"
+
+    def _source(self, key: str) -> SourceState:
+        """The correlator's memory of one source and object. The table is read once per working
+        set: the memories stay with it, as the working set stays with the process, for as long
+        as nobody else writes (`ClusterState.recorder_memory`)."""
+        touched = self._touched.get(key)
+        if touched is not None:
+            return touched
+        memory = self.state.recorder_memory
+        if memory is None:
+            memory = self.state.recorder_memory = dict(self.store.load_event_sources())
+        known = memory.get(key)
+        if isinstance(known, SourceState):
+            source = known
+        else:
+            source = SourceState.from_json(known) if isinstance(known, str) else SourceState()
+            memory[key] = source
+        self._touched[key] = source
+        return source
 
     def _next_nanos(self) -> int:
         """Unix nanoseconds of the event being recorded, made unique in the cluster."""
@@ -227,10 +437,26 @@ class EventRecorder:
         self.store.copy_events(rows)
 
     def flush(self, now: datetime) -> None:
-        """Write this transaction's events (see `write`), then expire old ones."""
+        """Write this transaction's events (see `write`) and the correlator's memory, then
+        expire old events and the memories that no longer make a difference."""
         self.store.delete_events(self._deleted)
         self.write()
         self.store.expire_events(format_time(now - EVENT_TTL))
+        now_us = micros(now)
+        rows, forgotten = [], []
+        for key, source in self._touched.items():
+            idle = source.idle_after()
+            if idle >= now_us:
+                rows.append((key, idle, source.to_json()))
+            else:
+                forgotten.append(key)
+        if forgotten and self.state.recorder_memory is not None:
+            for key in forgotten:
+                self.state.recorder_memory.pop(key, None)
+        self._touched.clear()
+        self.store.delete_event_sources(forgotten)
+        self.store.write_event_sources(rows)
+        self.store.expire_event_sources(now_us)
         self._pending.clear()
         self._by_key.clear()
         self._deleted.clear()

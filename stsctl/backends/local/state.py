@@ -160,6 +160,9 @@ class ClusterState:
         self.listeners: list[ChangeListener] = []
         self._event_uid_seed = ""
         self._event_uid_prefix = ""
+        # The event recorders' correlator memory (`events.py`), once read: it stays with the
+        # working set, which a process keeps while nobody else writes.
+        self.recorder_memory: dict[str, Any] | None = None
         for obj in objects:
             self._index(obj, None, object_key(obj))
 

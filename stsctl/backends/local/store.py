@@ -13,6 +13,8 @@ Tables:
 - `events(seq, namespace, name, agg_key, last_time, rv, body)`: v1 Events in the order they
   happened (`seq`), with the aggregation key the recorder looks repeats up by.
 - `changes(rv, type, kind, namespace, name, body)`: the bounded change log watches read.
+- `event_sources(key, idle_after, state)`: the event recorders' correlator memory per source
+  and object (see `events.py`), dropped once `idle_after` has passed.
 
 Checkpoints (copying the write-ahead log back into the database file: mostly writes and an
 fsync) run in a short-lived background process, started after a commit once this connection has
@@ -96,6 +98,10 @@ CREATE TABLE IF NOT EXISTS changes (
     rv INTEGER PRIMARY KEY, type TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL,
     name TEXT NOT NULL, body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS event_sources (
+    key TEXT PRIMARY KEY, idle_after INTEGER NOT NULL, state TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_sources_by_idle ON event_sources (idle_after);
 """
 
 ObjectKey = tuple[str, str, str]  # kind, namespace ("" when cluster-scoped), name
@@ -445,7 +451,7 @@ class Store:
 
     def clear(self) -> None:
         """Drop everything (a fresh cluster follows)."""
-        for table in ("meta", "objects", "events", "changes"):
+        for table in ("meta", "objects", "events", "changes", "event_sources"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'events'")
 
@@ -508,6 +514,33 @@ class Store:
         """Drop events last seen before `before` (the API server's event TTL); queued like the
         bulk writes."""
         self._writer.submit_statement("DELETE FROM events WHERE last_time < ?", (before,))
+
+    def load_event_sources(self) -> dict[str, str]:
+        """Every source's correlator memory, as JSON by key."""
+        return {k: v for k, v in self.conn.execute("SELECT key, state FROM event_sources")}
+
+    def write_event_sources(self, rows: Sequence[tuple[str, int, str]]) -> None:
+        """Upsert `(key, idle_after, state)` rows."""
+        if rows:
+            self._write_rows(
+                "INSERT INTO event_sources (key, idle_after, state)",
+                " ON CONFLICT (key) DO UPDATE SET "
+                "idle_after = excluded.idle_after, state = excluded.state",
+                rows,
+            )
+
+    def delete_event_sources(self, keys: Sequence[str]) -> None:
+        if keys:
+            self._write_rows(
+                "DELETE FROM event_sources WHERE key IN (",
+                ")",
+                [(k,) for k in keys],
+                bodies=False,
+            )
+
+    def expire_event_sources(self, now: int) -> None:
+        """Drop the memories that make no difference any more (queued like the bulk writes)."""
+        self._writer.submit_statement("DELETE FROM event_sources WHERE idle_after < ?", (now,))
 
     # --- Change log ----------------------------------------------------------------------------
 
