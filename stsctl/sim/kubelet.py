@@ -394,10 +394,16 @@ class _PodRun:
         "spec",
         "status",
         "stepped",
+        "ticks",
     )  # fmt: skip
 
     def __init__(
-        self, pod: Obj, ctx: NodeContext, now: datetime, containers: Containers | None = None
+        self,
+        pod: Obj,
+        ctx: NodeContext,
+        now: datetime,
+        containers: Containers | None = None,
+        due: bool = False,
     ) -> None:
         self.pod = pod
         self.ctx = ctx
@@ -413,6 +419,9 @@ class _PodRun:
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
         self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
+        # Whether a failed pod sync's retry falling due now is to be reported (see
+        # `Kubelet.reconcile`): only in the sync that was due now, once.
+        self.ticks = due
 
     # -- events --------------------------------------------------------------------------------
 
@@ -819,6 +828,8 @@ class _PodRun:
                 if wanted is not None and reason != wanted:
                     consider(since, "pull-" + wanted, c)
                 elif change is not None:
+                    if phase == IMAGE_PULL_BACKOFF:
+                        consider(self.sync_retry(since, change), "pull-backoff-retry", c)
                     consider(change, "pull-tick", c)
             elif reason in (ERR_IMAGE_PULL, IMAGE_PULL_BACKOFF):
                 # The fault was removed: the next attempt succeeds.
@@ -851,7 +862,21 @@ class _PodRun:
             last = (st.get("lastState") or {}).get("terminated") or {}
             finished = _t(last.get("finishedAt")) or self.now
             restarts = int(st.get("restartCount") or 0)
-            consider(finished + timings.backoff(restarts), "restart", c)
+            restart_at = finished + timings.backoff(restarts)
+            consider(restart_at, "restart", c)
+            reported = finished + timings.POD_SYNC
+            consider(self.sync_retry(reported, restart_at), "backoff-retry", c)
+
+    def sync_retry(self, reported: datetime, until: datetime) -> datetime | None:
+        """The next retry of a pod sync that failed at `reported` (a back-off reported then),
+        before `until` (when the back-off ends): the pod worker retries a failed sync every
+        POD_ERROR_RESYNC, and each retry still in back-off reports it again. A retry falling
+        due now counts only in the sync that reports it (`ticks`); else the next one."""
+        retries = (self.now - reported) // timings.POD_ERROR_RESYNC
+        retry = reported + retries * timings.POD_ERROR_RESYNC
+        if not (retries >= 1 and retry == self.now and self.ticks):
+            retry += timings.POD_ERROR_RESYNC
+        return retry if retry < until else None
 
     def apply(self, what: str, c: _Container | None) -> None:
         if what == "init":
@@ -883,6 +908,10 @@ class _PodRun:
             st["state"] = {"waiting": {"reason": IMAGE_PULL_BACKOFF, "message": detail}}
         elif what == "pull-tick":
             pass
+        elif what == "pull-backoff-retry":
+            self.ticks = False
+            self.event(c, "Normal", "BackOff", f'Back-off pulling image "{c.image}"')
+            self.event(c, "Warning", "Failed", f"Error: {IMAGE_PULL_BACKOFF}")
         elif what == "init-done":
             running = self.running(st) or {}
             st["state"] = {
@@ -934,6 +963,14 @@ class _PodRun:
                 )
         elif what == "restart":
             self.restart(c)
+        elif what == "backoff-retry":
+            self.ticks = False
+            self.event(
+                c,
+                "Warning",
+                "BackOff",
+                f"Back-off restarting failed container {c.name} in pod {format_pod(self.pod)}",
+            )
         elif what == "ready":
             pass  # refresh() recomputes readiness from the probe timing
 
@@ -1032,13 +1069,20 @@ class _PodRun:
 
 
 def plan_pod(
-    pod: Obj, ctx: NodeContext, now: datetime, containers: Containers | None = None
+    pod: Obj,
+    ctx: NodeContext,
+    now: datetime,
+    containers: Containers | None = None,
+    due: bool = False,
 ) -> PodOutcome:
     """Advance one pod bound to the kubelet's node to `now`.
 
-    `containers`, when given, are `containers_of` the pod's spec, made already.
+    `containers`, when given, are `containers_of` the pod's spec, made already. `due`: this is
+    the sync the kubelet asked for at `now` (see `Kubelet.reconcile`); only it reports the
+    retries of failed pod syncs falling due now, so that syncing again at the same instant, or
+    a new process resyncing at it, does not report them twice.
     """
-    run = _PodRun(pod, ctx, now, containers)
+    run = _PodRun(pod, ctx, now, containers, due)
     m = meta(pod)
     original = pod.get("status") or {}
     outcome = PodOutcome()
@@ -1243,12 +1287,18 @@ class QuietPods:
         self.by_pod = {id(s.pod): s for s in seen.values() if s.pod is not None}
 
 
-def plan_node(node: Obj, pods: list[Obj], now: datetime, quiet: QuietPods | None = None) -> Plan:
+def plan_node(
+    node: Obj,
+    pods: list[Obj],
+    now: datetime,
+    quiet: QuietPods | None = None,
+    due: bool = False,
+) -> Plan:
     """Everything the kubelet of `node` does at `now` for its node and its pods.
 
     `quiet`, when given, remembers how each pod was left (as seen, or with the status just
     written), so that looking at it again unchanged before its next transition costs nothing;
-    it is updated in place.
+    it is updated in place. `due`: see `plan_pod`.
     """
     plan = Plan()
     if node_is_down(node):
@@ -1282,7 +1332,7 @@ def plan_node(node: Obj, pods: list[Obj], now: datetime, quiet: QuietPods | None
             containers = known.containers
         else:
             containers = containers_of(spec or {})
-        outcome = plan_pod(pod, ctx, now, containers)
+        outcome = plan_pod(pod, ctx, now, containers, due)
         if outcome.delete is None:
             if outcome.status is None:
                 found: Obj | None = pod
@@ -1366,8 +1416,14 @@ class Kubelet:
     def __init__(self) -> None:
         # Per node, the pods that needed nothing last time (a cache; see `plan_node`).
         self._quiet: dict[str, QuietPods] = {}
+        # Per node, when its last plan asked to be synced again: the sync at that instant is
+        # the one a pod worker's timer would have run (`plan_pod`'s `due`).
+        self._wakes: dict[str, datetime] = {}
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:
+        # A full resync starts from what is stored: what this kubelet asked for before may
+        # already have been done by another process.
+        self._wakes.clear()
         return [("", meta(n).get("name", "")) for n in view.list("Node")]
 
     def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
@@ -1378,4 +1434,8 @@ class Kubelet:
         quiet = self._quiet.get(key[1])
         if quiet is None:
             quiet = self._quiet[key[1]] = QuietPods()
-        return plan_node(node, pods_on_node(view, key[1]), now, quiet)
+        due = self._wakes.pop(key[1], None) == now
+        plan = plan_node(node, pods_on_node(view, key[1]), now, quiet, due)
+        if plan.wake_at is not None:
+            self._wakes[key[1]] = plan.wake_at
+        return plan

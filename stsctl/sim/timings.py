@@ -37,8 +37,9 @@ POD_SYNC = timedelta(seconds=1)
 reports CrashLoopBackOff)."""
 
 POD_ERROR_RESYNC = timedelta(seconds=10)
-"""The kubelet's pod-worker back-off after a failed sync (`workerBackOffPeriod`): an
-ErrImagePull becomes ImagePullBackOff on this resync."""
+"""The kubelet's pod-worker back-off after a failed sync (`backOffPeriod`, jittered up to 15 s
+there): an ErrImagePull becomes ImagePullBackOff on this resync, and while a container is in
+back-off (CrashLoopBackOff, ImagePullBackOff) every retry reports it again (`BackOff`)."""
 
 # --- Back-off (kubelet flowcontrol.Backoff: initial 10 s, doubling, capped at 5 min) -----------
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stsctl.sim.actions import Delete, Plan, Update
+from stsctl.sim.actions import Delete, Plan, RecordEvent, Update
 from stsctl.sim.kubelet import (
     Kubelet,
     container_id,
@@ -414,7 +414,28 @@ def test_crash_loop_restarts_with_the_kubelet_back_off() -> None:
         "BackOff",
         "Back-off restarting failed container nginx in pod web-0_default(uid-web-0)",
     )
-    assert [t for t, *_ in backoffs] == [6, 17, 38, 79]
+    # Reported when the back-off starts (a second after each crash), then at every retry of
+    # the failed pod sync, 10 s apart, until the back-off is over (10 s, 20 s, 40 s, ...).
+    assert [t for t, *_ in backoffs] == [6, 17, 27, 38, 48, 58, 68, 79]
+
+
+def backoff_events(plan: Plan) -> list[str]:
+    return [a.reason for a in plan.actions if isinstance(a, RecordEvent) and a.reason == "BackOff"]
+
+
+def test_a_back_off_retry_is_reported_once_however_often_the_node_is_synced_then() -> None:
+    """Only the sync the kubelet asked for at a retry's instant reports it: not another sync
+    at the same instant (a pod of the node changed), nor a new kubelet resyncing then (a new
+    process, after another one reported it)."""
+    c = cluster(make_pod(annotations={"sim.stsctl.io/crash-loop": "true"}))
+    kubelet = Kubelet()
+    c.run([kubelet], until=at(26))  # back-off from 16 s to 36 s; the next retry is at 27 s
+    key = ("", "node-1")
+    assert backoff_events(kubelet.reconcile(c, key, at(27))) == ["BackOff"]
+    assert backoff_events(kubelet.reconcile(c, key, at(27))) == []
+    fresh = Kubelet()
+    fresh.all_keys(c)
+    assert backoff_events(fresh.reconcile(c, key, at(27))) == []
 
 
 def test_an_image_pull_error_alternates_between_err_image_pull_and_image_pull_back_off() -> None:
@@ -450,6 +471,17 @@ def test_an_image_pull_error_alternates_between_err_image_pull_and_image_pull_ba
         (12, "Normal", "BackOff", 'Back-off pulling image "nginx:9"'),
         (12, "Warning", "Failed", "Error: ImagePullBackOff"),
         (23, "Normal", "Pulling", 'Pulling image "nginx:9"'),
+    ]
+    # Each retry of the failed pod sync during the back-off (10 s apart) reports it again.
+    assert [(t, r) for t, _, r, m in timeline(c) if r == "BackOff" or m.endswith("BackOff")] == [
+        (12, "BackOff"),
+        (12, "Failed"),
+        (33, "BackOff"),
+        (33, "Failed"),
+        (43, "BackOff"),
+        (43, "Failed"),
+        (64, "BackOff"),
+        (64, "Failed"),
     ]
 
 

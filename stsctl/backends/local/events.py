@@ -5,8 +5,8 @@ cluster), and cluster-scoped objects' events live in `default`. Events are kept 
 `events` table (not in the in-memory working set: controllers never read them) and expire an
 hour of simulated time after they were last seen, like the API server's `--event-ttl`.
 
-The controllers record through client-go's legacy recorder, whose `EventCorrelator`
-(tools/record/events_cache.go, default options) decides what reaches the API:
+Every component but the scheduler records through client-go's legacy recorder, whose
+`EventCorrelator` (tools/record/events_cache.go, default options) decides what reaches the API:
 
 1. aggregation: per source (component and host), object, type and reason, the distinct messages
    seen are remembered until 10 minutes pass without one; from the 10th distinct message on,
@@ -23,8 +23,7 @@ The correlator's memory lives in the store's `event_sources` table, one row per 
 object, deleted once it no longer makes a difference (the bucket full again, no message seen for
 10 minutes, no count held back for an hour). Client-go picks an arbitrary message to forget when
 an aggregation set is full; the simulation forgets the oldest. The scheduler records through the
-events.k8s.io API (client-go tools/events), which has no correlator, and the kubelet's events
-skip it too (see `UNCORRELATED_COMPONENTS`): their repeats are counted.
+events.k8s.io API (client-go tools/events), which has no correlator: its repeats are counted.
 """
 
 from __future__ import annotations
@@ -51,10 +50,8 @@ COMBINED_PREFIX = "(combined from similar events): "
 SPAM_BURST = 25
 SPAM_QPS: float = struct.unpack("f", struct.pack("f", 1.0 / 300.0))[0]  # a float32 there
 # Components whose events skip the correlator: the scheduler records through the events.k8s.io
-# API (client-go tools/events), which has none; the kubelet does use it, but the simulated
-# kubelet reports a crash loop's BackOff once per restart, not on every failed pod sync (every
-# 10-15 s) as the real one does, so its spam filter would keep the wrong event visible.
-UNCORRELATED_COMPONENTS = frozenset({"default-scheduler", "kubelet"})
+# API (client-go tools/events), which has none.
+UNCORRELATED_COMPONENTS = frozenset({"default-scheduler"})
 
 _REFERENCE_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
 
