@@ -4,11 +4,17 @@ Like a real controller, each one has a work queue of keys: the engine enqueues t
 object change concerns (`keys_for`) and the keys whose `wake_at` has come, then calls
 `reconcile(view, key, now)` once per key. `reconcile` gathers its inputs from the view and calls a
 pure `plan_*` function; it must never mutate anything it reads from the view.
+
+A controller may also have `update_matters(old, new) -> bool`: whether an update of a watched
+object from `old` to `new` can give it work. An update that cannot is not offered to `keys_for`,
+as a real controller's informer update handler drops it (the EndpointSlice controller ignores
+a pod update that changes neither its labels nor its readiness, addresses or deletion).
+Additions and deletions are always offered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -36,6 +42,34 @@ class ClusterView(Protocol):
     def dependents(self, owner_uid: str) -> Iterator[dict[str, Any]]:
         """Objects with an ownerReference to `owner_uid`."""
         ...
+
+
+UpdateFilter = Callable[[dict[str, Any], dict[str, Any]], bool]
+
+
+def differs(old: dict[str, Any], new: dict[str, Any], key: str) -> bool:
+    """Whether `key` differs between two versions of an object (or of a part of one)."""
+    a, b = old.get(key), new.get(key)
+    return a is not b and a != b  # objects are never changed in place: identity is the rule
+
+
+def ownership_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """An update filter for controllers that act on owners and deletion only (the garbage
+    collector's graph builder, the namespace controller): owner references, finalizers or the
+    deletion changed."""
+    om, nm = old.get("metadata") or {}, new.get("metadata") or {}
+    return (
+        differs(om, nm, "ownerReferences")
+        or differs(om, nm, "finalizers")
+        or differs(om, nm, "deletionTimestamp")
+        or differs(om, nm, "uid")
+    )
+
+
+def spec_or_deletion_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """An update filter for controllers that read a pod's spec only (where it runs, which claims
+    it uses): the spec or the deletion changed."""
+    return differs(old, new, "spec") or ownership_changed(old, new)
 
 
 def pods_on_node(view: ClusterView, node: str) -> list[dict[str, Any]]:

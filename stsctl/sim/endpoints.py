@@ -37,7 +37,7 @@ from stsctl.clock import format_time, parse_time
 from stsctl.core.objects import meta as _meta
 from stsctl.core.objects import spec as _spec
 from stsctl.sim.actions import Action, Create, Delete, Plan, Update
-from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.controller import ClusterView, Key, differs
 from stsctl.sim.kubelet import get_condition
 
 Obj = dict[str, Any]
@@ -609,6 +609,33 @@ def apiserver_endpointslice(address: str = "172.18.0.2", port: int = 6443) -> Ob
     }
 
 
+def _pod_ready(status: Obj) -> bool:
+    cond = get_condition(status, "Ready")
+    return cond is not None and cond.get("status") == "True"
+
+
+def pod_endpoints_changed(old: Obj, new: Obj) -> bool:
+    """Whether a pod update can change the endpoints of the Services selecting it: the
+    controller's `podEndpointsChanged` (labels, hostname or subdomain, deletion, readiness, pod
+    IPs; name, namespace, uid and node are fixed before the pod has an IP), and its phase,
+    which `ShouldPodBeInEndpoints` reads."""
+    om, nm = _meta(old), _meta(new)
+    if differs(om, nm, "labels") or differs(om, nm, "deletionTimestamp"):
+        return True
+    os_, ns_ = _spec(old), _spec(new)
+    if os_ is not ns_ and (differs(os_, ns_, "hostname") or differs(os_, ns_, "subdomain")):
+        return True
+    ost, nst = old.get("status") or {}, new.get("status") or {}
+    if ost is nst:
+        return False
+    return (
+        differs(ost, nst, "podIPs")
+        or differs(ost, nst, "podIP")
+        or differs(ost, nst, "phase")
+        or _pod_ready(ost) != _pod_ready(nst)
+    )
+
+
 class EndpointSliceController:
     """endpointslice-controller; the work-queue key is the Service's (namespace, name)."""
 
@@ -622,6 +649,12 @@ class EndpointSliceController:
         self._listed: dict[Key, tuple[Obj, frozenset[Any]]] = {}
         # Per Service object (by id; the entry holds the object): its name and selector.
         self._selectors: dict[int, tuple[Obj, str, tuple[tuple[str, Any], ...]]] = {}
+
+    def update_matters(self, old: Obj, new: Obj) -> bool:
+        """`podEndpointsChanged` (or the labels changed) for a pod; any other update matters."""
+        if new.get("kind") != "Pod":
+            return True
+        return pod_endpoints_changed(old, new)
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")

@@ -25,7 +25,7 @@ from stsctl.core.defaults import copy_json
 from stsctl.core.objects import meta as _meta
 from stsctl.core.resources import KINDS
 from stsctl.sim.actions import Action, Delete, Plan, RemoveFinalizer, Update
-from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.controller import ClusterView, Key, ownership_changed
 
 Obj = dict[str, Any]
 
@@ -171,6 +171,9 @@ class GarbageCollector:
 
     name = COMPONENT
     watches: tuple[str, ...] = GC_KINDS
+
+    # The graph builder acts on an update only when owner references or the deletion changed.
+    update_matters = staticmethod(ownership_changed)
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         """Like the graph builder, only changes that can give the collector work: the object

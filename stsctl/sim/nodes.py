@@ -33,7 +33,7 @@ from stsctl.core.objects import meta as _meta
 from stsctl.core.objects import spec as _spec
 from stsctl.sim import timings
 from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, Update, UpdateStatus
-from stsctl.sim.controller import ClusterView, Key, pods_on_node
+from stsctl.sim.controller import ClusterView, Key, pods_on_node, spec_or_deletion_changed
 from stsctl.sim.faults import PREFIX
 from stsctl.sim.kubelet import (
     READY,
@@ -255,6 +255,11 @@ class NodeLifecycleController:
     def __init__(self) -> None:
         # Per node name: the node object last asked about and whether its pods matter.
         self._watched: dict[str, tuple[Obj, bool]] = {}
+
+    def update_matters(self, old: Obj, new: Obj) -> bool:
+        """As the taint manager's PodUpdated: a pod update matters only if it changes where the
+        pod runs or what it tolerates (its spec), or its deletion; a node's always does."""
+        return new.get("kind") != "Pod" or spec_or_deletion_changed(old, new)
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")

@@ -53,7 +53,7 @@ from stsctl.sim.actions import (
     Update,
     UpdateStatus,
 )
-from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.controller import ClusterView, Key, spec_or_deletion_changed
 
 Obj = dict[str, Any]
 
@@ -1053,6 +1053,11 @@ class ProtectionController:
 
     name = "pvc-protection-controller"
     watches: tuple[str, ...] = ("PersistentVolumeClaim", "PersistentVolume", "Pod")
+
+    def update_matters(self, old: Obj, new: Obj) -> bool:
+        """A pod update matters only if it changes which claims the pod holds (its spec) or its
+        deletion; a claim's or volume's always does."""
+        return new.get("kind") != "Pod" or spec_or_deletion_changed(old, new)
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         kind = obj.get("kind")

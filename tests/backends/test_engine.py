@@ -331,3 +331,26 @@ def test_a_read_after_the_next_due_time_catches_up_first(
     start = datetime.fromtimestamp(1000, UTC)
     assert annotations["fired"] == format_time(start + timedelta(seconds=5))
     assert made == ["made", "made"]
+
+
+@dataclass
+class LabelWatcher(Recorder):
+    """A Recorder to which only label changes matter (an informer update handler's filter)."""
+
+    def update_matters(self, old: dict[str, Any], new: dict[str, Any]) -> bool:
+        return old["metadata"].get("labels") != new["metadata"].get("labels")
+
+
+def test_an_update_that_does_not_matter_to_a_controller_is_not_offered_to_it(
+    tmp_path: Path,
+) -> None:
+    log: list[str] = []
+    cluster = backend(tmp_path, LabelWatcher("labels", log))
+    cluster.create(configmap("x"))  # an addition is always offered
+    patch = {"metadata": {"annotations": {"a": "1"}}}
+    cluster.patch("ConfigMap", "x", None, patch, "merge")
+    assert log == ["labels:x"]
+    cluster.patch("ConfigMap", "x", None, {"metadata": {"labels": {"l": "1"}}}, "merge")
+    assert log == ["labels:x", "labels:x"]
+    cluster.delete("ConfigMap", "x")  # and so is a deletion
+    assert log == ["labels:x", "labels:x", "labels:x"]

@@ -14,6 +14,7 @@ from stsctl.sim.endpoints import (
     apiserver_endpointslice,
     desired_slices,
     plan_service,
+    pod_endpoints_changed,
     slice_name,
 )
 from tests.sim.fakeview import T0, FakeCluster
@@ -274,3 +275,24 @@ def test_a_pod_relabelled_out_of_the_service_leaves_its_slice() -> None:
     c.run([EndpointSliceController()], until=T0 + timedelta(seconds=1))
     [es] = list(c.list("EndpointSlice", "default"))
     assert es["endpoints"] is None
+
+
+def test_only_pod_updates_that_can_change_endpoints_matter_to_the_controller() -> None:
+    """podEndpointsChanged: the node being set and status changes that leave the pod's IPs,
+    readiness and phase alone do not; labels, hostname, deletion, IPs, readiness and phase
+    do."""
+    before = pod("web-0", ip=None, ready=False, phase="Pending")
+    bound = copy.deepcopy(before)
+    bound["spec"]["nodeName"] = "node-2"
+    assert not pod_endpoints_changed(before, bound)
+    started = copy.deepcopy(before)
+    started["status"]["startTime"] = "2026-01-01T00:00:00Z"
+    assert not pod_endpoints_changed(before, started)
+    running = pod("web-0", ready=False)
+    assert pod_endpoints_changed(before, running)  # an IP (and the phase)
+    assert pod_endpoints_changed(running, pod("web-0", ready=True))
+    assert pod_endpoints_changed(running, pod("web-0", ready=False, labels={"app": "x"}))
+    assert pod_endpoints_changed(running, pod("web-0", ready=False, terminating=True))
+    assert pod_endpoints_changed(running, pod("web-0", ready=False, subdomain="other"))
+    assert pod_endpoints_changed(running, pod("web-0", ready=False, ip="10.244.1.9"))
+    assert not pod_endpoints_changed(running, pod("web-0", ready=False))

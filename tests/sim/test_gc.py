@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from stsctl.sim.actions import Delete, Plan, RemoveFinalizer, Update
+from stsctl.sim.controller import ownership_changed, spec_or_deletion_changed
 from stsctl.sim.gc import GarbageCollector, plan_dependent, plan_uid
 from stsctl.sim.kubelet import Kubelet
 from tests.sim.fakeview import T0, FakeCluster
@@ -189,3 +190,23 @@ def test_keys_are_only_for_changes_that_can_give_the_collector_work() -> None:
     assert list(gc.keys_for(sts(), FakeCluster([]))) == [("", "uid-sts")]
     # Being deleted itself.
     assert list(gc.keys_for(deleting, FakeCluster([deleting]))) == [("", "uid-sts")]
+
+
+def test_only_ownership_and_deletion_updates_matter_to_the_collector() -> None:
+    base = {
+        "kind": "Pod",
+        "metadata": {"name": "p", "uid": "u", "ownerReferences": [{"uid": "o"}]},
+        "spec": {"nodeName": ""},
+        "status": {"phase": "Pending"},
+    }
+    status_only = {**base, "status": {"phase": "Running"}}
+    bound = {**base, "spec": {"nodeName": "node-1"}}
+    orphaned = {**base, "metadata": {**base["metadata"], "ownerReferences": []}}
+    deleting = {**base, "metadata": {**base["metadata"], "deletionTimestamp": "t"}}
+    finalized = {**base, "metadata": {**base["metadata"], "finalizers": ["f"]}}
+    assert not ownership_changed(base, status_only)
+    assert not ownership_changed(base, bound)
+    assert all(ownership_changed(base, o) for o in (orphaned, deleting, finalized))
+    assert not spec_or_deletion_changed(base, status_only)
+    assert spec_or_deletion_changed(base, bound)
+    assert spec_or_deletion_changed(base, deleting)

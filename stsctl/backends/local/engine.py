@@ -60,6 +60,7 @@ from stsctl.sim.controller import ClusterView, Controller, Key
 Obj = dict[str, Any]
 StepObserver = Callable[[ClusterView, datetime], None]
 KeysFor = Callable[[Obj, ClusterView], Iterable[Key]]
+UpdateFilter = Callable[[Obj, Obj], bool]
 DEFAULT_MAX_SYNCS_PER_INSTANT = 1000
 SPILL_CHANGES = 2000
 # workqueue.DefaultControllerRateLimiter's per-item exponential back-off.
@@ -106,12 +107,16 @@ class Engine:
         # key is found by skipping every key already deleted, which made draining a queue of
         # thousands of keys (one per pod) quadratic.
         self._queues: list[OrderedDict[Key, None]] = [OrderedDict() for _ in self.controllers]
-        # kind -> (queue, keys_for) of every controller watching it, in registry order
-        self._watchers: dict[str, list[tuple[OrderedDict[Key, None], KeysFor]]] = {}
+        # kind -> (queue, keys_for, update_matters or None) of every controller watching it,
+        # in registry order
+        self._watchers: dict[
+            str, list[tuple[OrderedDict[Key, None], KeysFor, UpdateFilter | None]]
+        ] = {}
         for index, controller in enumerate(self.controllers):
+            matters = getattr(controller, "update_matters", None)
             for kind in controller.watches:
                 self._watchers.setdefault(kind, []).append(
-                    (self._queues[index], controller.keys_for)
+                    (self._queues[index], controller.keys_for, matters)
                 )
         self._wakes: list[tuple[datetime, int, int, Key]] = []
         self._wake_of: dict[tuple[int, Key], datetime] = {}
@@ -178,14 +183,18 @@ class Engine:
 
     # --- Queues --------------------------------------------------------------------------------
 
-    def on_change(self, change: str, obj: Obj) -> None:
-        """An object changed: queue the keys of every controller watching its kind."""
+    def on_change(self, change: str, obj: Obj, old: Obj | None = None) -> None:
+        """An object changed (from `old`): queue the keys of every controller watching its kind
+        (for an update, of those to which it matters; see `sim.controller`)."""
         self._changed = True
         watchers = self._watchers.get(obj.get("kind", ""))
         if not watchers:
             return
         state = self.state
-        for queue, keys_for in watchers:
+        update = old is not None and change == "MODIFIED"
+        for queue, keys_for, matters in watchers:
+            if update and matters is not None and not matters(old, obj):  # type: ignore[arg-type]
+                continue
             for key in keys_for(obj, state):
                 queue[key] = None
 

@@ -80,8 +80,10 @@ def involved_reference(involved: Obj) -> Obj:
 def _identity(ref: Obj) -> str:
     """The involved object as client-go's event keys spell it (kind, namespace, name, uid and
     apiVersion; the field path is not part of it)."""
-    return "\x00".join(
-        str(ref.get(k) or "") for k in ("kind", "namespace", "name", "uid", "apiVersion")
+    get = ref.get
+    return (
+        f"{get('kind') or ''}\x00{get('namespace') or ''}\x00{get('name') or ''}"
+        f"\x00{get('uid') or ''}\x00{get('apiVersion') or ''}"
     )
 
 

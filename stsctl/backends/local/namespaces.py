@@ -14,7 +14,7 @@ from typing import Any
 
 from stsctl.core.resources import KINDS
 from stsctl.sim.actions import Delete, Plan, RemoveFinalizer
-from stsctl.sim.controller import ClusterView, Key
+from stsctl.sim.controller import ClusterView, Key, ownership_changed
 
 NAMESPACED_KINDS = tuple(k.kind for k in KINDS if k.namespaced and k.kind != "Event")
 
@@ -26,6 +26,8 @@ def _terminating(namespace: dict[str, Any] | None) -> bool:
 class NamespaceController:
     name = "namespace-controller"
     watches = ("Namespace", *NAMESPACED_KINDS)
+    # A terminating namespace waits for deletions: other updates give it nothing to do.
+    update_matters = staticmethod(ownership_changed)
 
     def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
         meta = obj["metadata"]

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from stsctl.backends.local.store import ObjectKey
 
 Obj = dict[str, Any]
-ChangeListener = Callable[[str, Obj], None]
+ChangeListener = Callable[[str, Obj, "Obj | None"], None]  # (change, object, previous)
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _UID_NAMESPACE = uuid.UUID("6f1c8d1e-4c5b-5a51-9a8e-57a7c7e1d001")
@@ -254,7 +254,7 @@ class ClusterState:
         change = "ADDED" if old is None else "MODIFIED"
         self._log(change, obj)
         for listener in tuple(self.listeners):  # a listener may add another
-            listener(change, obj)
+            listener(change, obj, old)
 
     def _log(self, change: str, obj: Obj) -> None:
         """Log a change: every write is one entry, as every write to etcd is one watch event (a
@@ -284,7 +284,7 @@ class ClusterState:
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
         self.changes.append(Change(rv, "DELETED", gone))
         for listener in tuple(self.listeners):  # a listener may add another
-            listener("DELETED", gone)
+            listener("DELETED", gone, old)
         return gone
 
     def _index(self, obj: Obj, old: Obj | None, key: ObjectKey) -> None:
