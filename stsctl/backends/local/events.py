@@ -121,23 +121,33 @@ def _unix_nanos(when: datetime) -> int:
 
 class SourceState:
     """What the correlator remembers about one source and object: the spam filter's token
-    bucket (`tokens` at `at`), the aggregation groups (`type\x00reason` -> last seen, distinct
-    messages) and the counts held back by the filter (event key -> count, firstTimestamp,
-    name, last seen). Times are `micros`."""
+    bucket (`tokens` at `at`), the aggregation groups (`type\x00reason` -> [last seen, distinct
+    messages]) and the counts held back by the filter (event key -> [count, firstTimestamp,
+    name, last seen]). Times are `micros`; `idle` is the instant after which the state makes
+    no difference any more (a fresh one would do), kept up to date as it changes. Kept in the
+    very shape it is stored in (see `to_json`): every one a transaction touched is written."""
 
-    __slots__ = ("at", "groups", "held", "tokens")
+    __slots__ = ("at", "groups", "held", "idle", "tokens")
 
     def __init__(
         self,
         tokens: float = SPAM_BURST,
         at: int | None = None,
-        groups: dict[str, tuple[int, list[str]]] | None = None,
-        held: dict[str, tuple[int, str, str, int]] | None = None,
+        groups: dict[str, list[Any]] | None = None,
+        held: dict[str, list[Any]] | None = None,
     ) -> None:
         self.tokens = tokens
         self.at = at
-        self.groups = groups if groups is not None else {}
-        self.held = held if held is not None else {}
+        self.groups: dict[str, list[Any]] = groups if groups is not None else {}
+        self.held: dict[str, list[Any]] = held if held is not None else {}
+        idle = -1
+        for last, _ in self.groups.values():
+            idle = max(idle, last + _AGGREGATE_INTERVAL_US)
+        for *_, seen in self.held.values():
+            idle = max(idle, seen + _EVENT_TTL_US)
+        if at is not None and tokens < SPAM_BURST:
+            idle = max(idle, at + ceil((SPAM_BURST - tokens) / SPAM_QPS * _US_PER_SECOND))
+        self.idle = idle
 
     def try_accept(self, now: int) -> bool:
         """`TryAccept` of client-go's passive token bucket (`rate.Limiter.AllowN(now, 1)`)."""
@@ -148,6 +158,9 @@ class SourceState:
         if tokens < 1:
             return False  # a refused request leaves the limiter as it was
         self.tokens, self.at = tokens - 1, now
+        full = now + ceil((SPAM_BURST - tokens + 1) / SPAM_QPS * _US_PER_SECOND)
+        if full > self.idle:
+            self.idle = full
         return True
 
     def aggregate(self, group: str, message: str, now: int) -> bool:
@@ -155,38 +168,28 @@ class SourceState:
         combined (the group has seen `AGGREGATE_MAX_EVENTS` distinct messages)."""
         known = self.groups.get(group)
         if known is None or now - known[0] > _AGGREGATE_INTERVAL_US:
-            messages = [message]
+            self.groups[group] = [now, [message]]
+            combine = False
         else:
+            known[0] = now
             messages = known[1]
             if message not in messages:
                 messages.append(message)
-        combine = len(messages) >= AGGREGATE_MAX_EVENTS
-        if combine:
-            del messages[0]  # the set does not grow beyond the maximum
-        self.groups[group] = (now, messages)
+            combine = len(messages) >= AGGREGATE_MAX_EVENTS
+            if combine:
+                del messages[0]  # the set does not grow beyond the maximum
+        if now + _AGGREGATE_INTERVAL_US > self.idle:
+            self.idle = now + _AGGREGATE_INTERVAL_US
         return combine
 
-    def idle_after(self) -> int:
-        """The instant after which this state makes no difference (a fresh one would do)."""
-        idle = -1
-        for last, _ in self.groups.values():
-            idle = max(idle, last + _AGGREGATE_INTERVAL_US)
-        for *_, seen in self.held.values():
-            idle = max(idle, seen + _EVENT_TTL_US)
-        if self.at is not None and self.tokens < SPAM_BURST:
-            refill = (SPAM_BURST - self.tokens) / SPAM_QPS * _US_PER_SECOND
-            idle = max(idle, self.at + ceil(refill))
-        return idle
+    def hold(self, key: str, count: int, first: str, name: str, now: int) -> None:
+        """Remember a count the spam filter kept from the API (`eventObserve` ran)."""
+        self.held[key] = [count, first, name, now]
+        if now + _EVENT_TTL_US > self.idle:
+            self.idle = now + _EVENT_TTL_US
 
     def to_json(self) -> str:
-        return dumps(
-            [
-                self.tokens,
-                self.at,
-                [[g, last, m] for g, (last, m) in self.groups.items()],
-                [[k, *value] for k, value in self.held.items()],
-            ]
-        )
+        return dumps([self.tokens, self.at, self.groups, self.held])
 
     @classmethod
     def from_json(cls, text: str) -> SourceState:
@@ -195,13 +198,13 @@ class SourceState:
             return cls(
                 float(tokens),
                 int(at) if at is not None else None,
-                {str(g): (int(last), [str(m) for m in ms]) for g, last, ms in groups},
+                {str(g): [int(last), [str(m) for m in ms]] for g, (last, ms) in groups.items()},
                 {
-                    str(k): (int(count), str(first), str(name), int(seen))
-                    for k, count, first, name, seen in held
+                    str(k): [int(count), str(first), str(name), int(seen)]
+                    for k, (count, first, name, seen) in held.items()
                 },
             )
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError):
             return cls()  # an unreadable memory is forgotten, as a restarted recorder would
 
 
@@ -267,7 +270,7 @@ class EventRecorder:
                 name = previous["metadata"]["name"]
             else:
                 count, first, name = 1, self._stamp, self._new_name(ref)
-            source.held[key] = (count, first, name, now_us)
+            source.hold(key, count, first, name, now_us)
             return None
         if held is not None:
             del source.held[key]
@@ -277,7 +280,7 @@ class EventRecorder:
         self,
         key: str,
         previous: Obj | None,
-        held: tuple[int, str, str, int] | None,
+        held: list[Any] | None,
         event: RecordEvent,
         message: str,
         ref: Obj,
@@ -448,7 +451,7 @@ class EventRecorder:
         now_us = micros(now)
         rows, forgotten = [], []
         for key, source in self._touched.items():
-            idle = source.idle_after()
+            idle = source.idle
             if idle >= now_us:
                 rows.append((key, idle, source.to_json()))
             else:
