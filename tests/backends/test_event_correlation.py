@@ -197,3 +197,23 @@ def test_the_memory_outlives_a_command_and_goes_once_it_makes_no_difference(
     cluster.advance(1)
     cluster.close()
     assert memory_rows(tmp_path) == 0
+
+
+def test_a_process_forgets_an_idle_memory_as_the_store_does(tmp_path: Path) -> None:
+    """A count held back by the filter goes with the memory once it is idle (here after the
+    bucket is full again, 25 x 300 s after the last event let through), in the process that
+    keeps the working set as in a new one."""
+    results = []
+    for reopen in (False, True):
+        home = tmp_path / str(reopen)
+        cluster = backend(home)
+        say(cluster, "burst", "the same thing", times="26")  # the 26th is held back
+        cluster.advance(7501)
+        if reopen:
+            cluster.close()
+            cluster = backend(home)
+        say(cluster, "burst", "the same thing", times="1", n="1")
+        results.append(events(cluster))
+        cluster.close()
+    # The first event expired an hour after it was last seen: a new one, counted afresh.
+    assert results == [[("the same thing", 1)], [("the same thing", 1)]]

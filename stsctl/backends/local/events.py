@@ -346,11 +346,12 @@ class EventRecorder:
         if memory is None:
             memory = self.state.recorder_memory = dict(self.store.load_event_sources())
         known = memory.get(key)
-        if isinstance(known, SourceState):
-            source = known
-        else:
-            source = SourceState.from_json(known) if isinstance(known, str) else SourceState()
-            memory[key] = source
+        source = SourceState.from_json(known) if isinstance(known, str) else known
+        if not isinstance(source, SourceState) or source.idle < self._now_us:
+            # None yet, or idle: as the store forgets it (`expire_event_sources`), so does
+            # the process that keeps it.
+            source = SourceState()
+        memory[key] = source
         self._touched[key] = source
         return source
 
