@@ -431,8 +431,9 @@ class EventRecorder:
 
     def write(self) -> None:
         """Write the events recorded or changed since the last write (they stay pending, for
-        aggregation and reads, until `flush`). Their change-log entries must be written first:
-        an event's row is copied from its entry."""
+        aggregation and reads, until `flush`), and the correlator memories changed since.
+        Their change-log entries must be written first: an event's row is copied from its
+        entry."""
         pending = self._pending
         rows = []
         for position, key in enumerate(self._unwritten):
@@ -442,14 +443,9 @@ class EventRecorder:
             )
         self._unwritten.clear()
         self.store.copy_events(rows)
+        self._write_sources(micros(self.state.meta.sim_time))
 
-    def flush(self, now: datetime) -> None:
-        """Write this transaction's events (see `write`) and the correlator's memory, then
-        expire old events and the memories that no longer make a difference."""
-        self.store.delete_events(self._deleted)
-        self.write()
-        self.store.expire_events(format_time(now - EVENT_TTL))
-        now_us = micros(now)
+    def _write_sources(self, now_us: int) -> None:
         rows, forgotten = [], []
         for key, source in self._touched.items():
             idle = source.idle
@@ -457,13 +453,20 @@ class EventRecorder:
                 rows.append((key, idle, source.to_json()))
             else:
                 forgotten.append(key)
+        self._touched.clear()
         if forgotten and self.state.recorder_memory is not None:
             for key in forgotten:
                 self.state.recorder_memory.pop(key, None)
-        self._touched.clear()
         self.store.delete_event_sources(forgotten)
         self.store.write_event_sources(rows)
-        self.store.expire_event_sources(now_us)
+
+    def flush(self, now: datetime) -> None:
+        """Write this transaction's events and correlator memories (see `write`), then expire
+        old events and the memories that no longer make a difference."""
+        self.store.delete_events(self._deleted)
+        self.write()
+        self.store.expire_events(format_time(now - EVENT_TTL))
+        self.store.expire_event_sources(micros(now))
         self._pending.clear()
         self._by_key.clear()
         self._deleted.clear()
