@@ -384,6 +384,7 @@ class _PodRun:
     __slots__ = (
         "_refs",
         "ctx",
+        "due",
         "events",
         "faults",
         "generation",
@@ -391,10 +392,10 @@ class _PodRun:
         "now",
         "pod",
         "regulars",
+        "retried",
         "spec",
         "status",
         "stepped",
-        "ticks",
     )  # fmt: skip
 
     def __init__(
@@ -419,9 +420,10 @@ class _PodRun:
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
         self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
-        # Whether a failed pod sync's retry falling due now is to be reported (see
-        # `Kubelet.reconcile`): only in the sync that was due now, once.
-        self.ticks = due
+        # Whether the retries of failed pod syncs falling due now are to be reported (see
+        # `plan_pod`), and the containers whose retry was reported (once each).
+        self.due = due
+        self.retried: set[str] = set()
 
     # -- events --------------------------------------------------------------------------------
 
@@ -829,7 +831,7 @@ class _PodRun:
                     consider(since, "pull-" + wanted, c)
                 elif change is not None:
                     if phase == IMAGE_PULL_BACKOFF:
-                        consider(self.sync_retry(since, change), "pull-backoff-retry", c)
+                        consider(self.sync_retry(c, since, change), "pull-backoff-retry", c)
                     consider(change, "pull-tick", c)
             elif reason in (ERR_IMAGE_PULL, IMAGE_PULL_BACKOFF):
                 # The fault was removed: the next attempt succeeds.
@@ -865,16 +867,16 @@ class _PodRun:
             restart_at = finished + timings.backoff(restarts)
             consider(restart_at, "restart", c)
             reported = finished + timings.POD_SYNC
-            consider(self.sync_retry(reported, restart_at), "backoff-retry", c)
+            consider(self.sync_retry(c, reported, restart_at), "backoff-retry", c)
 
-    def sync_retry(self, reported: datetime, until: datetime) -> datetime | None:
-        """The next retry of a pod sync that failed at `reported` (a back-off reported then),
-        before `until` (when the back-off ends): the pod worker retries a failed sync every
+    def sync_retry(self, c: _Container, reported: datetime, until: datetime) -> datetime | None:
+        """The next retry of a pod sync that failed at `reported` with `c` in back-off, before
+        `until` (when the back-off ends): the pod worker retries a failed sync every
         POD_ERROR_RESYNC, and each retry still in back-off reports it again. A retry falling
-        due now counts only in the sync that reports it (`ticks`); else the next one."""
+        due now counts only in the sync that reports it (`due`), once; else the next one."""
         retries = (self.now - reported) // timings.POD_ERROR_RESYNC
         retry = reported + retries * timings.POD_ERROR_RESYNC
-        if not (retries >= 1 and retry == self.now and self.ticks):
+        if not (retries >= 1 and retry == self.now and self.due and c.name not in self.retried):
             retry += timings.POD_ERROR_RESYNC
         return retry if retry < until else None
 
@@ -909,7 +911,7 @@ class _PodRun:
         elif what == "pull-tick":
             pass
         elif what == "pull-backoff-retry":
-            self.ticks = False
+            self.retried.add(c.name)
             self.event(c, "Normal", "BackOff", f'Back-off pulling image "{c.image}"')
             self.event(c, "Warning", "Failed", f"Error: {IMAGE_PULL_BACKOFF}")
         elif what == "init-done":
@@ -964,7 +966,7 @@ class _PodRun:
         elif what == "restart":
             self.restart(c)
         elif what == "backoff-retry":
-            self.ticks = False
+            self.retried.add(c.name)
             self.event(
                 c,
                 "Warning",

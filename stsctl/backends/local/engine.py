@@ -55,12 +55,11 @@ from stsctl.sim.actions import (
     Update,
     UpdateStatus,
 )
-from stsctl.sim.controller import ClusterView, Controller, Key
+from stsctl.sim.controller import ClusterView, Controller, Key, UpdateFilter
 
 Obj = dict[str, Any]
 StepObserver = Callable[[ClusterView, datetime], None]
 KeysFor = Callable[[Obj, ClusterView], Iterable[Key]]
-UpdateFilter = Callable[[Obj, Obj], bool]
 DEFAULT_MAX_SYNCS_PER_INSTANT = 1000
 SPILL_CHANGES = 2000
 # workqueue.DefaultControllerRateLimiter's per-item exponential back-off.
@@ -191,9 +190,9 @@ class Engine:
         if not watchers:
             return
         state = self.state
-        update = old is not None and change == "MODIFIED"
+        before = old if change == "MODIFIED" else None
         for queue, keys_for, matters in watchers:
-            if update and matters is not None and not matters(old, obj):  # type: ignore[arg-type]
+            if before is not None and matters is not None and not matters(before, obj):
                 continue
             for key in keys_for(obj, state):
                 queue[key] = None

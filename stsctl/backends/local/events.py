@@ -107,12 +107,12 @@ _AGGREGATE_INTERVAL_US = int(AGGREGATE_INTERVAL.total_seconds()) * _US_PER_SECON
 _EVENT_TTL_US = int(EVENT_TTL.total_seconds()) * _US_PER_SECOND
 
 
+_ONE_MICROSECOND = timedelta(microseconds=1)
+
+
 def micros(when: datetime) -> int:
     """Simulated time as whole microseconds since the cluster epoch (the correlator's clock)."""
     return (when - EPOCH) // _ONE_MICROSECOND
-
-
-_ONE_MICROSECOND = timedelta(microseconds=1)
 
 
 def _unix_nanos(when: datetime) -> int:
@@ -226,7 +226,7 @@ class EventRecorder:
         self._stamp = ""
         self._nanos = 0
         self._now_us = 0
-        self._touched: dict[str, SourceState] = {}  # correlator memories to write at `flush`
+        self._touched: dict[str, SourceState] = {}  # correlator memories for the next `write`
 
     def record(self, event: RecordEvent, now: datetime) -> Obj | None:
         """Record `event` as the source's recorder would; the Event written, or None when the
