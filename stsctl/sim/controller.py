@@ -58,6 +58,13 @@ def ownership_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     collector's graph builder, the namespace controller): owner references, finalizers or the
     deletion changed."""
     om, nm = old.get("metadata") or {}, new.get("metadata") or {}
+    if (
+        om.get("ownerReferences") is nm.get("ownerReferences")
+        and om.get("finalizers") is nm.get("finalizers")
+        and om.get("deletionTimestamp") is nm.get("deletionTimestamp")
+        and om.get("uid") is nm.get("uid")
+    ):
+        return False  # the very same values, as a status write leaves them (asked per write)
     return (
         differs(om, nm, "ownerReferences")
         or differs(om, nm, "finalizers")
