@@ -248,7 +248,9 @@ class EventRecorder:
         source_key = f"{event.component}\x00{event.host}\x00{who}"
         if event.component in UNCORRELATED_COMPONENTS:
             key = _event_key(source_key, ref.get("fieldPath", ""), event)
-            return self._write(key, self._find(key), None, event, event.message, ref)
+            previous = self._find(key)
+            observed = self._observe(previous, None, ref)
+            return self._write(key, previous, observed, event, event.message, ref)
         source = self._source(source_key)
         group = f"{event.type}\x00{event.reason}"
         now_us = self._now_us
@@ -259,38 +261,41 @@ class EventRecorder:
             key = _event_key(source_key, ref.get("fieldPath", ""), event)
             message = event.message
         previous = self._find(key)
-        held = source.held.get(key)
+        held = source.held.pop(key, None)
+        observed = self._observe(previous, held, ref)
         if not source.try_accept(now_us):
             # Counted all the same: the next event let through carries this one too.
-            if held is not None:
-                count, first, name = held[0] + 1, held[1], held[2]
-            elif previous is not None:
-                count = int(previous.get("count") or 1) + 1
-                first = str(previous.get("firstTimestamp") or self._stamp)
-                name = previous["metadata"]["name"]
-            else:
-                count, first, name = 1, self._stamp, self._new_name(ref)
-            source.hold(key, count, first, name, now_us)
+            source.hold(key, *observed, now_us)
             return None
+        return self._write(key, previous, observed, event, message, ref)
+
+    def _observe(
+        self, previous: Obj | None, held: list[Any] | None, ref: Obj
+    ) -> tuple[int, str, str]:
+        """`eventObserve`: this occurrence's count, firstTimestamp and name, from what the spam
+        filter held back (newer than the stored Event), else the stored Event, else new."""
         if held is not None:
-            del source.held[key]
-        return self._write(key, previous, held, event, message, ref)
+            return held[0] + 1, held[1], held[2]
+        if previous is not None:
+            first = str(previous.get("firstTimestamp") or self._stamp)
+            return int(previous.get("count") or 1) + 1, first, previous["metadata"]["name"]
+        return 1, self._stamp, self._new_name(ref)
 
     def _write(
         self,
         key: str,
         previous: Obj | None,
-        held: list[Any] | None,
+        observed: tuple[int, str, str],
         event: RecordEvent,
         message: str,
         ref: Obj,
     ) -> Obj:
-        """Create the Event, or count a repeat on the existing one (`held`: what the spam
-        filter counted since it was last written, or before it ever was)."""
+        """Create the Event, or count a repeat on the existing one (`observed`: see
+        `_observe`)."""
+        count, first, name = observed
         stamp = self._stamp
         rv = self.state.next_resource_version()
         if previous is not None:
-            count = held[0] + 1 if held is not None else int(previous.get("count") or 1) + 1
             updated = {
                 **previous,
                 "metadata": {**previous["metadata"], "resourceVersion": str(rv)},
@@ -310,7 +315,7 @@ class EventRecorder:
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {
-                "name": held[2] if held is not None else self._new_name(ref),
+                "name": name,
                 "namespace": namespace,
                 "uid": self.state.new_event_uid(),
                 "resourceVersion": str(rv),
@@ -320,9 +325,9 @@ class EventRecorder:
             "reason": event.reason,
             "message": message,
             "source": source,
-            "firstTimestamp": held[1] if held is not None else stamp,
+            "firstTimestamp": first,
             "lastTimestamp": stamp,
-            "count": held[0] + 1 if held is not None else 1,
+            "count": count,
             "type": event.type,
             "eventTime": None,
             "reportingComponent": event.component,
