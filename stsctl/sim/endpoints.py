@@ -549,6 +549,12 @@ def plan_service(
         # No endpoints at all: one empty placeholder slice (the first existing one, reused).
         placeholder = doomed.pop(0) if doomed else None
         survivors = [_Packed(placeholder, "", [], [], True)]
+    # finalize: slices to create take the place of slices to delete (updated in place, under
+    # their names), so a Service's first endpoints fill its placeholder slice.
+    creates = [packed for packed in survivors if packed.current is None]
+    while creates and doomed:
+        packed = creates.pop()
+        packed.current, packed.changed = doomed.pop(0), True
     actions: list[Action] = []
     taken = {str(_meta(s).get("name", "")) for s in existing}
     index = 0  # names only get taken: the next free index is never below the last one
@@ -645,6 +651,7 @@ class EndpointSliceController:
     def __init__(self) -> None:
         self._memo: dict[Key, EndpointMemo] = {}
         self._written: dict[Key, tuple[Any, ...]] = {}  # slice → what this controller wrote
+        self._deleting: dict[Key, Any] = {}  # slice → uid of the one this controller deleted
         # Per slice (namespace, name): the slice object and the uids of the pods it lists.
         self._listed: dict[Key, tuple[Obj, frozenset[Any]]] = {}
         # Per Service object (by id; the entry holds the object): its name and selector.
@@ -667,15 +674,17 @@ class EndpointSliceController:
             if not service:
                 return []
             # Like the controller's EndpointSliceTracker: a slice as this controller last
-            # wrote it is its own write, which needs no sync; anything else (a change by
-            # someone else, a deletion) does.
+            # wrote it is its own write, and a slice it deleted its own deletion (the
+            # tracker's expected deletion), which need no sync; anything else (a change or
+            # deletion by someone else) does.
             name = str(m.get("name", ""))
+            if view.get("EndpointSlice", namespace, name) is None:
+                expected = self._deleting.pop((namespace, name), None)
+                if expected is not None and expected == m.get("uid"):
+                    return []
+                return [(namespace, str(service))]
             written = self._written.get((namespace, name))
-            if (
-                written is not None
-                and written == _signature(obj)
-                and view.get("EndpointSlice", namespace, name) is not None
-            ):
+            if written is not None and written == _signature(obj):
                 return []
             return [(namespace, str(service))]
         if kind == "Pod":
@@ -763,4 +772,7 @@ class EndpointSliceController:
                 self._written[(namespace, str(_meta(written).get("name", "")))] = _signature(
                     written
                 )
+            elif isinstance(action, Delete) and action.kind == "EndpointSlice":
+                self._written.pop((namespace, action.name), None)
+                self._deleting[(namespace, action.name)] = action.uid
         return plan

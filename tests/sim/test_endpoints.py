@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stsctl.sim.actions import Plan, Update
+from stsctl.sim.actions import Delete, Plan, Update
 from stsctl.sim.endpoints import (
     EndpointSliceController,
     apiserver_endpointslice,
@@ -296,3 +296,46 @@ def test_only_pod_updates_that_can_change_endpoints_matter_to_the_controller() -
     assert pod_endpoints_changed(running, pod("web-0", ready=False, subdomain="other"))
     assert pod_endpoints_changed(running, pod("web-0", ready=False, ip="10.244.1.9"))
     assert not pod_endpoints_changed(running, pod("web-0", ready=False))
+
+
+def test_a_services_first_endpoints_fill_its_placeholder_slice_in_place() -> None:
+    """The reconciler's finalize: a slice to create takes the place of one to delete, so the
+    placeholder of a Service without endpoints keeps its name and uid when its first pod gets
+    an address (`kubectl get endpointslices` shows one name throughout)."""
+    controller = EndpointSliceController()
+    c = FakeCluster([service(), pod("web-0", ip=None, ready=False, phase="Pending")])
+    c.run([controller], until=T0)
+    [placeholder] = list(c.list("EndpointSlice", "default"))
+    assert placeholder["endpoints"] is None and "ports" not in placeholder
+    c.objects[("Pod", "default", "web-0")] = pod("web-0")
+    c.run([controller], until=T0 + timedelta(seconds=1))
+    [filled] = list(c.list("EndpointSlice", "default"))
+    assert filled["metadata"]["name"] == placeholder["metadata"]["name"]
+    assert filled["metadata"]["uid"] == placeholder["metadata"]["uid"]
+    assert [e["targetRef"]["name"] for e in filled["endpoints"]] == ["web-0"]
+    assert filled["ports"] == [{"name": "web", "port": 80, "protocol": "TCP"}]
+    assert c.removed == []
+
+
+def test_a_slice_the_controller_deleted_itself_needs_no_sync() -> None:
+    """EndpointSliceTracker.HandleDeletion: the deletion of a slice the controller deleted
+    was expected and queues nothing; a slice deleted by someone else queues its Service."""
+    controller = EndpointSliceController()
+    c = FakeCluster([service(), pod("web-0")])
+    c.run([controller], until=T0)
+    [kept] = list(c.list("EndpointSlice", "default"))
+    stale = copy.deepcopy(kept)
+    stale["metadata"].update(name="nginx-stale", uid="uid-stale")
+    stale["endpoints"] = [{**kept["endpoints"][0], "targetRef": {"kind": "Pod", "name": "gone"}}]
+    c.add(stale)
+    plan = controller.reconcile(c, ("default", "nginx"), T0)
+    [delete] = [a for a in plan.actions if isinstance(a, Delete)]
+    assert delete.name == "nginx-stale"
+    c.apply(plan, T0)
+    assert c.get("EndpointSlice", "default", "nginx-stale") is None
+    assert list(controller.keys_for(stale, c)) == []
+    # The same name deleted again (a slice someone else made and deleted): a sync.
+    assert list(controller.keys_for(stale, c)) == [("default", "nginx")]
+    # Someone else deleting a slice the controller wrote: a sync.
+    c.apply(Plan().add(Delete("EndpointSlice", "default", kept["metadata"]["name"])), T0)
+    assert list(controller.keys_for(kept, c)) == [("default", "nginx")]
