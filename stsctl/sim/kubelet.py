@@ -33,7 +33,7 @@ from stsctl.clock import format_time, parse_time
 from stsctl.core.defaults import image_pull_policy_for
 from stsctl.sim import ipam, timings
 from stsctl.sim.actions import Action, Delete, Plan, RecordEvent, UpdateStatus
-from stsctl.sim.controller import ClusterView, Key, pods_on_node
+from stsctl.sim.controller import ClusterView, Key, differs, pods_on_node
 from stsctl.sim.faults import NODE_DOWN, Faults, parse_bool, pod_faults
 
 Obj = dict[str, Any]
@@ -1272,7 +1272,8 @@ def _kubelet_meta(pod: Obj) -> tuple[Any, ...]:
 
 
 class QuietPods:
-    """How the kubelet last left each pod of one node, by (namespace, name).
+    """How the kubelet last left each pod of one node, by (namespace, name), and the node's
+    status it last wrote.
 
     Also by the identity of the pod object it was last found in (`_Settled.pod`, which keeps
     that object alive, so its id is not reused): a node's pods are looked at whenever any of
@@ -1283,6 +1284,7 @@ class QuietPods:
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], _Settled] = {}
         self.by_pod: dict[int, _Settled] = {}
+        self.node_status: Obj | None = None  # the node's status as the kubelet last wrote it
 
     def replace(self, seen: dict[tuple[str, str], _Settled]) -> None:
         self.by_key = seen
@@ -1359,6 +1361,8 @@ def plan_node(
     if node_status is not None:
         status, became_ready = node_status
         plan.add(UpdateStatus("Node", None, name, status))
+        if quiet is not None:
+            quiet.node_status = status
         if became_ready:
             ref = {
                 "kind": "Node",
@@ -1414,6 +1418,36 @@ class Kubelet:
             node = (obj.get("spec") or {}).get("nodeName")
             return [("", node)] if node else []
         return []
+
+    def update_matters(self, old: Obj, new: Obj) -> bool:
+        """Any update but the status of a pod or of the node as this kubelet just wrote it (the
+        kubelet's pod config hands status-only updates to HandlePodReconcile, which does not
+        sync the pod; its own node status heartbeat syncs nothing)."""
+        spec = new.get("spec")
+        if new.get("kind") == "Node":
+            quiet = self._quiet.get(str(meta(new).get("name", "")))
+            return (
+                quiet is None
+                or quiet.node_status is None
+                or new.get("status") is not quiet.node_status
+                or spec is not old.get("spec")
+                or differs(meta(old), meta(new), "labels")
+                or differs(meta(old), meta(new), "annotations")
+            )
+        if new.get("kind") != "Pod":
+            return True
+        if spec is not old.get("spec"):
+            return True
+        quiet = self._quiet.get((spec or {}).get("nodeName") or "")
+        if quiet is None:
+            return True
+        m = meta(new)
+        settled = quiet.by_key.get((str(m.get("namespace", "")), str(m.get("name", ""))))
+        return (
+            settled is None
+            or settled.status is not new.get("status")
+            or _kubelet_meta(new) != settled.meta
+        )
 
     def __init__(self) -> None:
         # Per node, the pods that needed nothing last time (a cache; see `plan_node`).

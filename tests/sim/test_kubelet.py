@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stsctl.sim.actions import Delete, Plan, RecordEvent, Update
+from stsctl.sim.actions import Delete, Plan, RecordEvent, Update, UpdateStatus
 from stsctl.sim.kubelet import (
     Kubelet,
     container_id,
@@ -671,3 +671,35 @@ def test_image_names_are_normalized_like_containerd(
     ref = normalize_image(image)
     assert (ref.repository, ref.reference) == (repository, reference)
     assert ref.image_id.startswith(repository + "@sha256:")
+
+
+def test_the_kubelets_own_status_writes_give_it_no_work() -> None:
+    """A status as this kubelet just wrote it (the pod's, or the node's with its pulled image)
+    does not queue the node again; any other update does."""
+    c = cluster(make_pod())
+    kubelet = Kubelet()
+    plan = kubelet.reconcile(c, ("", "node-1"), at(0))
+    run_to(c, 0)  # the same plan, applied
+    [written] = [a for a in plan.actions if isinstance(a, UpdateStatus) and a.kind == "Pod"]
+    pod = c.obj("Pod", "web-0", "default")
+    own = {**pod, "status": written.status}  # the API server stores that very status
+    assert not kubelet.update_matters(pod, own)
+    assert kubelet.update_matters(pod, {**pod, "status": copy.deepcopy(written.status)})
+    assert kubelet.update_matters(pod, {**pod, "spec": copy.deepcopy(pod["spec"])})
+    annotated = copy.deepcopy(pod["metadata"])
+    annotated["annotations"] = {"sim.stsctl.io/never-ready": "true"}
+    assert kubelet.update_matters(pod, {**own, "metadata": annotated})
+
+    node = c.obj("Node", "node-1")
+    node_statuses = []  # the node's status once the image is pulled
+    for second in range(1, 10):
+        plan = kubelet.reconcile(c, ("", "node-1"), at(second))
+        node_statuses += [
+            a for a in plan.actions if isinstance(a, UpdateStatus) and a.kind == "Node"
+        ]
+        c.apply(plan, at(second))
+    [node_status] = node_statuses
+    assert not kubelet.update_matters(node, {**node, "status": node_status.status})
+    relabelled = {**node["metadata"], "labels": {"disk": "ssd"}}
+    assert kubelet.update_matters(node, {**node, "metadata": relabelled})
+    assert kubelet.update_matters(node, {**node, "status": dict(node_status.status)})
