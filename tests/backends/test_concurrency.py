@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,7 +148,15 @@ def test_killing_writers_at_random_moments_leaves_a_consistent_store(tmp_path: P
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        # Let the writer run for a random moment (it never exits by itself), then kill it.
+        # Let the writer run for a random moment (it never exits by itself), then kill it:
+        # from its start (in start-up, bootstrap or its first batch), or, every other time,
+        # from its first committed batch (mid-batch on a machine of any speed).
+        assert writer.stdout is not None
+        if attempt % 2 and not writer.stdout.readline():
+            writer.wait()
+            pytest.fail(
+                f"the writer died: {writer.stderr.read().decode() if writer.stderr else ''}"
+            )
         with contextlib.suppress(subprocess.TimeoutExpired):
             writer.wait(timeout=rng.uniform(0.05, 0.4))
         os.kill(writer.pid, signal.SIGKILL)
