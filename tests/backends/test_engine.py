@@ -15,6 +15,7 @@ from stsctl.backends.local.engine import EngineLivelock, failure_backoff
 from stsctl.clock import format_time, parse_time
 from stsctl.sim.actions import Create, Plan, RecordEvent, Update
 from stsctl.sim.controller import ClusterView, Key
+from tests.backends.fakes import ConfigMapKeyed
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -34,15 +35,12 @@ def annotated(obj: dict[str, Any], **annotations: str) -> dict[str, Any]:
 
 
 @dataclass
-class Timer:
+class Timer(ConfigMapKeyed):
     """Marks a ConfigMap `fired` once `delay` seconds have passed since its creation."""
 
     name: str = "timer"
     watches: tuple[str, ...] = ("ConfigMap",)
     log: list[str] = field(default_factory=list)
-
-    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
-        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
 
     def all_keys(self, view: ClusterView) -> Iterable[Key]:
         return [(o["metadata"]["namespace"], o["metadata"]["name"]) for o in view.list("ConfigMap")]
@@ -64,19 +62,13 @@ class Timer:
 
 
 @dataclass
-class Recorder:
+class Recorder(ConfigMapKeyed):
     """Records the order it sees keys in; optionally follows a ConfigMap with a `-copy`."""
 
     name: str
     log: list[str]
     copies: bool = False
     watches: tuple[str, ...] = ("ConfigMap",)
-
-    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
-        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
-
-    def all_keys(self, view: ClusterView) -> Iterable[Key]:
-        return []
 
     def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
         self.log.append(f"{self.name}:{key[1]}")
@@ -90,18 +82,12 @@ class Recorder:
 
 
 @dataclass
-class Counter:
+class Counter(ConfigMapKeyed):
     """Bumps a `count` annotation until it reaches `limit` (or forever when limit is None)."""
 
     limit: int | None = 5
     name: str = "counter"
     watches: tuple[str, ...] = ("ConfigMap",)
-
-    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
-        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
-
-    def all_keys(self, view: ClusterView) -> Iterable[Key]:
-        return []
 
     def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
         obj = view.get("ConfigMap", *key)

@@ -5,33 +5,26 @@ object; its memory kept in the store between commands and dropped once it makes 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from stsctl.backends.local import LocalBackend
 from stsctl.sim.actions import Plan, RecordEvent
 from stsctl.sim.controller import ClusterView, Key
+from tests.backends.fakes import ConfigMapKeyed
 
 OWNER = {"kind": "ConfigMap", "namespace": "default", "name": "owner", "uid": "u-1"}
 COMBINED = "(combined from similar events): "
 
 
 @dataclass
-class Speaker:
+class Speaker(ConfigMapKeyed):
     """Records, for each ConfigMap created or changed, `times` events (default 1) with the
     message, reason and component of its annotations, about one owner object."""
 
     name: str = "speaker"
     watches: tuple[str, ...] = ("ConfigMap",)
-
-    def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
-        return [(obj["metadata"]["namespace"], obj["metadata"]["name"])]
-
-    def all_keys(self, view: ClusterView) -> Iterable[Key]:
-        return []
 
     def reconcile(self, view: ClusterView, key: Key, now: datetime) -> Plan:
         obj = view.get("ConfigMap", *key)
