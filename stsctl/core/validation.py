@@ -1077,10 +1077,57 @@ _POD_SPEC_FINDINGS_KEPT = 64
 _PER_POD_SPEC_KEYS = ("hostname", "subdomain")
 
 
+# The API token volume the ServiceAccount admission adds to every pod has a generated name of
+# its own: the shared part is checked with a stand-in for it (a name never generated), the
+# name itself per pod.
+_TOKEN_VOLUME_PREFIX = "kube-api-access-"
+_TOKEN_VOLUME_STAND_IN = "kube-api-access-00000"
+_CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+
+def _token_volume(spec: Obj) -> tuple[int, str] | None:
+    """The index and name of the first volume named like the API token volume."""
+    for i, volume in enumerate(_list(spec.get("volumes"))):
+        name = _map(volume).get("name")
+        if isinstance(name, str) and name.startswith(_TOKEN_VOLUME_PREFIX):
+            return i, name
+    return None
+
+
+def _renamed_volume(spec: Obj, old: str, new: str) -> Obj:
+    """`spec` with every volume named `old`, and every mount or device of it, named `new`."""
+
+    def renamed(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        return [
+            {**item, "name": new} if isinstance(item, dict) and item.get("name") == old else item
+            for item in items
+        ]
+
+    out = {**spec, "volumes": renamed(spec.get("volumes"))}
+    for key in _CONTAINER_LISTS:
+        containers = spec.get(key)
+        if isinstance(containers, list):
+            out[key] = [
+                {
+                    **c,
+                    **{k: renamed(c[k]) for k in ("volumeMounts", "volumeDevices") if k in c},
+                }
+                if isinstance(c, dict)
+                else c
+                for c in containers
+            ]
+    return out
+
+
 def _pod_spec_findings(spec: Any) -> list[FieldError]:
     if not isinstance(spec, dict):
         return validate_pod_spec(spec, ("spec",))
     shared = {k: v for k, v in spec.items() if k not in _PER_POD_SPEC_KEYS}
+    token = _token_volume(shared)
+    if token is not None:
+        shared = _renamed_volume(shared, token[1], _TOKEN_VOLUME_STAND_IN)
     try:
         key = marshal.dumps(shared, 2)  # version 2: no back-references, so equal data, equal bytes
     except ValueError:  # not plain data
@@ -1090,7 +1137,11 @@ def _pod_spec_findings(spec: Any) -> list[FieldError]:
         if len(_POD_SPEC_FINDINGS) >= _POD_SPEC_FINDINGS_KEPT:
             _POD_SPEC_FINDINGS.clear()
         found = _POD_SPEC_FINDINGS[key] = tuple(validate_pod_spec(shared, ("spec",)))
+    if found and token is not None:
+        return validate_pod_spec(spec, ("spec",))  # findings name this spec's own volume
     errs = list(found)
+    if token is not None:
+        errs += dns1123_label(token[1], ("spec", "volumes", token[0], "name"))
     for name in _PER_POD_SPEC_KEYS:
         value = _str(spec.get(name))
         if value:

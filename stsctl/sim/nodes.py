@@ -68,8 +68,9 @@ def _node_ref(node: Obj) -> Obj:
 def toleration_deadline(pod: Obj, taint: Obj) -> datetime | None:
     """When the taint-eviction controller deletes `pod` for a NoExecute `taint` (None: never).
 
-    A pod without any toleration for the taint's key gets the 300s the DefaultTolerationSeconds
-    admission plugin would have given it.
+    Every new pod carries the DefaultTolerationSeconds plugin's 300 s tolerations for the
+    not-ready and unreachable taints (the API server admits it so); a pod without any toleration
+    for the taint's key (one stored before they were added) gets those 300 s all the same.
     """
     added_text = taint.get("timeAdded")
     added = parse_time(added_text) if isinstance(added_text, str) and added_text else None

@@ -76,6 +76,82 @@ def test_create_defaults_the_object_and_fills_server_fields(cluster: LocalBacken
     assert cluster.get("StatefulSet", "web") == created
 
 
+TOKEN_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+NOT_READY = {
+    "key": "node.kubernetes.io/not-ready",
+    "operator": "Exists",
+    "effect": "NoExecute",
+    "tolerationSeconds": 300,
+}
+UNREACHABLE = {**NOT_READY, "key": "node.kubernetes.io/unreachable"}
+
+
+def test_a_new_pod_gets_the_default_service_account_its_token_and_default_tolerations(
+    cluster: LocalBackend,
+) -> None:
+    """The ServiceAccount and DefaultTolerationSeconds admission plugins, as every cluster
+    runs them: a `kubectl get pod -o yaml` of a real cluster shows the same fields."""
+    init = {"name": "init", "image": "busybox"}
+    spec = cluster.create(pod("web-0", initContainers=[init]))["spec"]
+    assert spec["serviceAccountName"] == spec["serviceAccount"] == "default"
+    [volume] = spec["volumes"]
+    assert volume["name"].startswith("kube-api-access-") and len(volume["name"]) == 21
+    assert volume["projected"] == {
+        "defaultMode": 420,
+        "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {
+                "configMap": {
+                    "name": "kube-root-ca.crt",
+                    "items": [{"key": "ca.crt", "path": "ca.crt"}],
+                }
+            },
+            {
+                "downwardAPI": {
+                    "items": [
+                        {
+                            "path": "namespace",
+                            "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                        }
+                    ]
+                }
+            },
+        ],
+    }
+    mount = {"name": volume["name"], "readOnly": True, "mountPath": TOKEN_MOUNT}
+    assert spec["initContainers"][0]["volumeMounts"] == [mount]
+    assert spec["containers"][0]["volumeMounts"] == [mount]
+    assert spec["tolerations"] == [NOT_READY, UNREACHABLE]
+    other = cluster.create(pod("web-1"))["spec"]["volumes"][0]["name"]
+    assert other != volume["name"]  # each pod's own generated name
+
+
+def test_what_a_pod_says_itself_keeps_the_token_and_tolerations_out(
+    cluster: LocalBackend,
+) -> None:
+    named = cluster.create(pod("a", serviceAccount="builder"))["spec"]
+    assert named["serviceAccountName"] == named["serviceAccount"] == "builder"
+    off = cluster.create(pod("b", automountServiceAccountToken=False))["spec"]
+    assert "volumes" not in off and "volumeMounts" not in off["containers"][0]
+    own = {"name": "secrets", "mountPath": TOKEN_MOUNT}
+    container = {"name": "c", "image": "busybox", "volumeMounts": [own]}
+    mounted = cluster.create(
+        pod("c", containers=[container], volumes=[{"name": "secrets", "emptyDir": {}}])
+    )["spec"]
+    assert [v["name"] for v in mounted["volumes"]] == ["secrets"]
+    assert mounted["containers"][0]["volumeMounts"] == [own]
+    everything = {"operator": "Exists"}
+    assert cluster.create(pod("d", tolerations=[everything]))["spec"]["tolerations"] == [everything]
+    mine = {**NOT_READY, "tolerationSeconds": 60}
+    no_schedule = {
+        "key": "node.kubernetes.io/unreachable",
+        "operator": "Exists",
+        "effect": "NoSchedule",
+    }
+    tolerations = cluster.create(pod("e", tolerations=[mine, no_schedule]))["spec"]["tolerations"]
+    assert tolerations == [mine, no_schedule, UNREACHABLE]
+
+
 def test_uids_are_deterministic_per_store(tmp_path: Path) -> None:
     first = LocalBackend(tmp_path / "a", controllers=list).create(configmap("x"))
     second = LocalBackend(tmp_path / "b", controllers=list).create(configmap("x"))

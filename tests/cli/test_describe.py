@@ -103,8 +103,19 @@ def test_describe_statefulset_says_when_the_governing_service_is_missing(web: Cl
 
 def test_describe_pod_shows_its_events(web: Cli) -> None:
     out = web("describe", "pod", "web-1").out
-    assert out.splitlines()[0] == "Name:         web-1"
-    assert "Controlled By:  StatefulSet/web" in out.splitlines()
+    lines = out.splitlines()
+    assert lines[0] == "Name:             web-1"
+    assert "Controlled By:  StatefulSet/web" in lines
+    # What the ServiceAccount and DefaultTolerationSeconds admission plugins added.
+    assert lines[3] == "Service Account:  default"
+    [token] = [line.split()[-1] for line in lines if line.startswith("  kube-api-access-")]
+    assert (
+        "      /var/run/secrets/kubernetes.io/serviceaccount from " + token[:-1] + " (ro)" in lines
+    )
+    assert lines[-len(section(out, "Events:")) - 2 :][:2] == [
+        "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s",
+        "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s",
+    ]
     assert section(out, "Events:") == [
         "Events:",
         "  Type    Reason     Age    From               Message",
@@ -155,11 +166,11 @@ def test_describe_node_shows_only_the_pods_on_it(web: Cli) -> None:
 def test_a_name_that_matches_nothing_exactly_describes_every_object_it_prefixes(web: Cli) -> None:
     out = web("describe", "pods", "web").out
     assert [line for line in out.splitlines() if line.startswith("Name:")] == [
-        "Name:         web-0",
-        "Name:         web-1",
+        "Name:             web-0",
+        "Name:             web-1",
     ]
     # kubectl separates objects with two blank lines.
-    assert "Started container nginx\n\n\nName:         web-1\n" in out
+    assert "Started container nginx\n\n\nName:             web-1\n" in out
 
 
 def test_a_kind_alone_describes_every_object_of_it(web: Cli) -> None:

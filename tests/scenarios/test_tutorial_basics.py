@@ -3,6 +3,8 @@ scaling up and down — with both pod management policies where the tutorial's s
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.scenarios.cluster import Cluster
@@ -29,6 +31,19 @@ def ready_set(cluster: Cluster, replicas: int = 2, policy: str = ORDERED) -> Clu
     cluster.create(web(replicas=replicas, policy=policy))
     cluster.run_until_ready("web")
     return cluster
+
+
+def claims_of(pod: dict[str, Any]) -> list[str]:
+    return [
+        v["persistentVolumeClaim"]["claimName"]
+        for v in pod["spec"]["volumes"]
+        if "persistentVolumeClaim" in v
+    ]
+
+
+def token_volume(pod: dict[str, Any]) -> str:
+    [name] = [v["name"] for v in pod["spec"]["volumes"] if "projected" in v]
+    return str(name)
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=POLICY_IDS)
@@ -108,7 +123,10 @@ def test_deleting_the_pods_recreates_them_in_order_with_the_same_names(tutorial:
     for name in after:
         assert after[name]["metadata"]["uid"] != before[name]["metadata"]["uid"]
         assert after[name]["spec"]["hostname"] == name
-        assert after[name]["spec"]["volumes"] == before[name]["spec"]["volumes"]
+        # The same claim; the API token volume is each new pod's own (a new generated name).
+        assert claims_of(after[name]) == claims_of(before[name]) == [f"www-{name}"]
+        tokens = [token_volume(p) for p in (before[name], after[name])]
+        assert all(t.startswith("kube-api-access-") for t in tokens) and tokens[0] != tokens[1]
         assert tutorial.nslookup(f"{name}.nginx") == [after[name]["status"]["podIP"]]
 
 

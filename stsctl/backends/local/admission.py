@@ -12,6 +12,8 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+import orjson
+
 from stsctl.core.defaults import default_object
 from stsctl.core.resources import ResourceKind
 from stsctl.errors import ApiError, InvalidError, StatusCause
@@ -120,3 +122,127 @@ def allocate_cluster_ip(in_use: set[str]) -> str:
         if n & 255 not in (0, 255) and ip not in in_use:
             return ip
     raise ApiError(message="range is full", code=500, reason="InternalError")
+
+
+# --- Mutating admission of new pods ---------------------------------------------------------
+
+DEFAULT_SERVICE_ACCOUNT = "default"
+TOKEN_VOLUME_PREFIX = "kube-api-access-"
+TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+TOKEN_EXPIRATION_SECONDS = 3607  # WarnOnlyBoundTokenExpirationSeconds
+TAINT_NOT_READY = "node.kubernetes.io/not-ready"
+TAINT_UNREACHABLE = "node.kubernetes.io/unreachable"
+DEFAULT_TOLERATION_SECONDS = 300
+
+
+def admit_pod(pod: Obj, generate_suffix: Callable[[int], str]) -> None:
+    """What the admission plugins every cluster runs add to a new pod (after its defaults):
+    ServiceAccount (the `default` account and, unless automounting is off, its API token as a
+    projected `kube-api-access-<5 chars>` volume mounted read-only in every container) and
+    DefaultTolerationSeconds (300 s of the not-ready and unreachable NoExecute taints).
+    `generate_suffix(attempt)`: five random characters, others at each attempt."""
+    spec = pod.get("spec")
+    if not isinstance(spec, dict):
+        return
+    _admit_service_account(spec, generate_suffix)
+    _admit_default_tolerations(spec)
+
+
+# The projected volume source of the API token (TokenVolumeSource), decoded afresh for each pod.
+_TOKEN_VOLUME_SOURCE = orjson.dumps(
+    {
+        "defaultMode": 420,
+        "sources": [
+            {
+                "serviceAccountToken": {
+                    "expirationSeconds": TOKEN_EXPIRATION_SECONDS,
+                    "path": "token",
+                }
+            },
+            {
+                "configMap": {
+                    "name": "kube-root-ca.crt",
+                    "items": [{"key": "ca.crt", "path": "ca.crt"}],
+                }
+            },
+            {
+                "downwardAPI": {
+                    "items": [
+                        {
+                            "path": "namespace",
+                            "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                        }
+                    ]
+                }
+            },
+        ],
+    }
+)
+
+
+def _admit_service_account(spec: Obj, generate_suffix: Callable[[int], str]) -> None:
+    # The v1 `serviceAccount` field is an alias the API server reads when the name is unset,
+    # and writes back with the name.
+    account = spec.get("serviceAccountName") or spec.get("serviceAccount")
+    account = account if isinstance(account, str) and account else DEFAULT_SERVICE_ACCOUNT
+    spec["serviceAccountName"] = spec["serviceAccount"] = account
+    if spec.get("automountServiceAccountToken") is False:
+        return
+    volumes = [v for v in spec.get("volumes") or [] if isinstance(v, dict)]
+    existing = next(
+        (
+            str(v.get("name"))
+            for v in volumes
+            if str(v.get("name", "")).startswith(TOKEN_VOLUME_PREFIX)
+        ),
+        None,
+    )
+    name = existing
+    attempt = 0
+    while name is None:
+        candidate = TOKEN_VOLUME_PREFIX + generate_suffix(attempt)
+        if all(v.get("name") != candidate for v in volumes):
+            name = candidate
+        attempt += 1
+    mount = {"name": name, "readOnly": True, "mountPath": TOKEN_MOUNT_PATH}
+    mounted = False
+    for key in ("initContainers", "containers"):
+        for container in spec.get(key) or []:
+            if not isinstance(container, dict):
+                continue
+            mounts = container.get("volumeMounts") or []
+            if any(isinstance(m, dict) and m.get("mountPath") == TOKEN_MOUNT_PATH for m in mounts):
+                continue  # a mount of its own at that path keeps the token out
+            container["volumeMounts"] = [*mounts, dict(mount)]
+            mounted = True
+    if mounted and existing is None:
+        spec["volumes"] = [
+            *(spec.get("volumes") or []),
+            {"name": name, "projected": orjson.loads(_TOKEN_VOLUME_SOURCE)},
+        ]
+
+
+def _admit_default_tolerations(spec: Obj) -> None:
+    tolerations = spec.get("tolerations") or []
+    not_ready = unreachable = False
+    for toleration in tolerations:
+        if not isinstance(toleration, dict) or (toleration.get("effect") or "") not in (
+            "",
+            "NoExecute",
+        ):
+            continue
+        key = toleration.get("key") or ""
+        not_ready = not_ready or key in ("", TAINT_NOT_READY)
+        unreachable = unreachable or key in ("", TAINT_UNREACHABLE)
+    added = [
+        {
+            "key": key,
+            "operator": "Exists",
+            "effect": "NoExecute",
+            "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+        }
+        for key, tolerated in ((TAINT_NOT_READY, not_ready), (TAINT_UNREACHABLE, unreachable))
+        if not tolerated
+    ]
+    if added:
+        spec["tolerations"] = [*tolerations, *added]

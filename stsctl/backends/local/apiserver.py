@@ -326,8 +326,10 @@ class ApiServer:
                 reason="Forbidden",
             )
 
-    def _random_suffix(self) -> str:
-        n = self.state.meta.uid_counter * 2654435761 + 12345
+    def _random_suffix(self, salt: int = 0) -> str:
+        """Five characters of generated names, different for each object created (and for
+        each `salt` given for one object)."""
+        n = self.state.meta.uid_counter * 2654435761 + 12345 + salt * 40503
         out = ""
         for _ in range(5):
             out += _NAME_ALPHABET[n % len(_NAME_ALPHABET)]
@@ -367,6 +369,8 @@ class ApiServer:
             self._add_finalizer(meta, PV_PROTECTION)
         elif rk.kind == "Service":
             self._allocate_service(obj, None)
+        elif rk.kind == "Pod":
+            admission.admit_pod(obj, lambda attempt: self._random_suffix(salt=1 + attempt))
 
     @staticmethod
     def _add_finalizer(meta: Obj, finalizer: str) -> None:

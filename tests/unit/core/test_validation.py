@@ -974,3 +974,37 @@ def test_pods_sharing_a_spec_but_the_hostname_each_get_their_own_findings() -> N
         assert [str(e) for e in validate_object(_pod(name, name, None))] == [
             "spec.containers[0].image: Required value"
         ]
+
+
+def _with_token(pod: dict[str, Any], volume: str, mount: str | None = None) -> dict[str, Any]:
+    """`pod` with an API token volume named `volume`, mounted (under `mount`) in its container."""
+    out = copy.deepcopy(pod)
+    out["spec"]["volumes"] = [{"name": volume, "projected": {"sources": []}}]
+    out["spec"]["containers"][0]["volumeMounts"] = [
+        {"name": mount or volume, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}
+    ]
+    return out
+
+
+def test_each_pods_generated_token_volume_name_gets_its_own_findings() -> None:
+    # The admission-generated `kube-api-access-<5>` name differs in every pod: the rest of the
+    # spec is remembered with a stand-in for it, which must hide nothing of the real name.
+    base = _pod("web-0", "web-0", "nginx")
+    for suffix in ("b4x7q", "zz2k9"):
+        assert validate_object(_with_token(base, f"kube-api-access-{suffix}")) == []
+    bad = [str(e) for e in validate_object(_with_token(base, "kube-api-access-Bad"))]
+    assert bad == [
+        'spec.volumes[0].name: Invalid value: "kube-api-access-Bad": a lowercase RFC 1123 '
+        "label must consist of lower case alphanumeric characters or '-', and must start and "
+        "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+        "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    ]
+    elsewhere = _with_token(base, "kube-api-access-b4x7q", mount="kube-api-access-zz2k9")
+    assert [str(e) for e in validate_object(elsewhere)] == [
+        'spec.containers[0].volumeMounts[0].name: Not found: "kube-api-access-zz2k9"'
+    ]
+    twice = _with_token(base, "kube-api-access-b4x7q")
+    twice["spec"]["volumes"].append(dict(twice["spec"]["volumes"][0]))
+    assert [str(e) for e in validate_object(twice)] == [
+        'spec.volumes[1].name: Duplicate value: "kube-api-access-b4x7q"'
+    ]
