@@ -130,9 +130,6 @@ DEFAULT_SERVICE_ACCOUNT = "default"
 TOKEN_VOLUME_PREFIX = "kube-api-access-"
 TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_EXPIRATION_SECONDS = 3607  # WarnOnlyBoundTokenExpirationSeconds
-TAINT_NOT_READY = "node.kubernetes.io/not-ready"
-TAINT_UNREACHABLE = "node.kubernetes.io/unreachable"
-DEFAULT_TOLERATION_SECONDS = 300
 
 
 def admit_pod(pod: Obj, generate_suffix: Callable[[int], str]) -> None:
@@ -223,6 +220,11 @@ def _admit_service_account(spec: Obj, generate_suffix: Callable[[int], str]) -> 
 
 
 def _admit_default_tolerations(spec: Obj) -> None:
+    # The node lifecycle controller's taint keys and the 300 s it gives an untolerated pod
+    # (imported here: a read of the cluster never admits a pod, nor loads the controllers).
+    from stsctl.sim.nodes import NOT_READY, UNREACHABLE
+    from stsctl.sim.timings import DEFAULT_TOLERATION
+
     tolerations = spec.get("tolerations") or []
     not_ready = unreachable = False
     for toleration in tolerations:
@@ -232,16 +234,16 @@ def _admit_default_tolerations(spec: Obj) -> None:
         ):
             continue
         key = toleration.get("key") or ""
-        not_ready = not_ready or key in ("", TAINT_NOT_READY)
-        unreachable = unreachable or key in ("", TAINT_UNREACHABLE)
+        not_ready = not_ready or key in ("", NOT_READY)
+        unreachable = unreachable or key in ("", UNREACHABLE)
     added = [
         {
             "key": key,
             "operator": "Exists",
             "effect": "NoExecute",
-            "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+            "tolerationSeconds": int(DEFAULT_TOLERATION.total_seconds()),
         }
-        for key, tolerated in ((TAINT_NOT_READY, not_ready), (TAINT_UNREACHABLE, unreachable))
+        for key, tolerated in ((NOT_READY, not_ready), (UNREACHABLE, unreachable))
         if not tolerated
     ]
     if added:
