@@ -22,7 +22,9 @@ State invariants, at every step:
   generation, replicas / readyReplicas / updatedReplicas / availableReplicas recomputed;
 - contiguous ordinals: the in-range pods of an OrderedReady set form a prefix of the ordinal range
   and a Parallel set has every in-range ordinal (gaps exist only within an instant, between a pod
-  going and its replacement being created), unless the set is being deleted.
+  going and its replacement being created), unless the set is being deleted; an OrderedReady
+  set keeps more gaps than a rolling update makes only while a lower pod is not Running, Ready
+  and available, or is terminating (the controller creates nothing above it).
 
 Transition invariants, between two consecutive steps (what the controller does, §3.3):
 
@@ -33,8 +35,9 @@ Transition invariants, between two consecutive steps (what the controller does, 
 - a new pod is created at the revision §4.3 picks (update revision, or current revision below
   the partition);
 - OrderedReady scale-down: a condemned pod (ordinal out of range) is deleted only when every
-  in-range pod is Running and Ready, no condemned pod with a higher ordinal is left and no other
-  condemned pod is terminating;
+  in-range pod is Running and Ready and no condemned pod with a higher ordinal is left (one
+  still terminating included; a lower one terminating does not hold it back: the controller
+  goes down from the highest);
 - the controller deletes an in-range pod only when it has Failed/Succeeded, or for a
   RollingUpdate: its revision is not the update revision, its ordinal is at or above the
   partition and every higher in-range pod is updated or terminating; with OnDelete, never.
@@ -224,8 +227,14 @@ class InvariantChecker:
             gaps = [o for o in range(start, present[-1]) if o not in by_ordinal]
             # A rolling update may have up to maxUnavailable pods gone at once; OrderedReady
             # recreates them lowest first, one at a time, so maxUnavailable - 1 gaps can show.
+            # More only while a lower pod holds the controller back (it creates nothing above
+            # a pod that is not Running, Ready and available, or is terminating).
             allowed = _max_unavailable(sts) - 1
-            if ordered and len(gaps) > allowed:
+            if (
+                ordered
+                and len(gaps) > allowed
+                and not self._held_back(gaps[0], start, by_ordinal, sts, now)
+            ):
                 problems.append(f"{label}: OrderedReady pods are not a prefix: {present}")
             if not ordered and present != list(in_range):
                 problems.append(f"{label}: Parallel set misses ordinals: has {present}")
@@ -242,6 +251,24 @@ class InvariantChecker:
         if ordered:
             self._check_ordered_creation(label, new, by_ordinal, in_range, namespace, now, problems)
         self._check_deletions(sts, label, owned, by_ordinal, in_range, ordered, problems)
+
+    @staticmethod
+    def _held_back(
+        ordinal: int, start: int, by_ordinal: dict[int, Obj], sts: Obj, now: datetime
+    ) -> bool:
+        """Whether OrderedReady creates nothing at `ordinal` because of a pod below it (or a
+        gap below it)."""
+        min_ready = _int(_spec(sts).get("minReadySeconds"))
+        for lower in range(start, ordinal):
+            pod = by_ordinal.get(lower)
+            if (
+                pod is None
+                or is_terminating(pod)
+                or not is_running_and_ready(pod)
+                or not is_available(pod, min_ready, now)
+            ):
+                return True
+        return False
 
     def _check_identity(
         self, sts: Obj, pod: Obj, revisions: set[PodKey], problems: list[str]
@@ -461,10 +488,6 @@ class InvariantChecker:
                     )
             elif other > ordinal:
                 problems.append(f"{label}: scaled down {key[1]} before the higher {_key(pod)[1]}")
-            elif other != ordinal and is_terminating(pod):
-                problems.append(
-                    f"{label}: scaled down {key[1]} while {_key(pod)[1]} is still terminating"
-                )
         for lower in in_range:
             if lower not in by_ordinal:
                 problems.append(f"{label}: scaled down {key[1]} while ordinal {lower} is missing")
@@ -510,7 +533,8 @@ class InvariantChecker:
             ready = is_running_and_ready(pod)
             if ready:
                 self._ever_ready.add(uid)
-                self._replacing.discard(key)
+                if not is_terminating(pod):  # the replacement, not the pod the test deleted
+                    self._replacing.discard(key)
             state = pod_state(pod, now)
             owner = controller_of(pod)
             seen = _PodSeen(

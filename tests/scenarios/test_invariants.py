@@ -267,3 +267,36 @@ def test_a_deletion_the_test_made_itself_is_allowed() -> None:
     checker.expect_user_delete("default", "web-0")
     checker(view([pod(0, terminating=True), pod(1)], 2), T0 + timedelta(seconds=1))
     assert checker.states("web-0") == ["1/1 Running", "1/1 Terminating"]
+
+
+def test_gaps_held_back_by_an_unready_lower_pod_are_allowed() -> None:
+    """OrderedReady creates nothing above a pod that is not Ready: two pods a rolling update
+    (maxUnavailable 2) deleted stay missing while web-0 is unready, as on a real cluster."""
+    two = {"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}}
+    steps(view([pod(0, ready=False), pod(3)], 4, **two))
+    message = violation(view([pod(0), pod(3)], 4, **two))
+    assert "OrderedReady pods are not a prefix: [0, 3]" in message
+
+
+def test_a_pod_the_test_deleted_stays_awaited_while_its_old_self_terminates() -> None:
+    """A pod the test deleted is still Ready while it terminates: that does not count as its
+    replacement having been Ready, so two replacements may be not yet Ready at once."""
+    checker = InvariantChecker()
+    checker.baseline(view([pod(0), pod(1)], 2), T0)
+    new_1 = pod(1, ready=False, uid="new-1")
+    checker.expect_user_delete("default", "web-1")
+    checker(view([pod(0), pod(1, terminating=True)], 2), T0 + timedelta(seconds=1))
+    checker(view([pod(0), new_1], 2), T0 + timedelta(seconds=2))
+    checker.expect_user_delete("default", "web-0")
+    checker(view([pod(0, terminating=True), new_1], 2), T0 + timedelta(seconds=3))
+    checker(view([pod(0, ready=False, uid="new-0"), new_1], 2), T0 + timedelta(seconds=4))
+    assert checker.states("web-1")[-1] == "0/1 Pending"
+
+
+def test_scaling_down_past_a_lower_terminating_pod_is_allowed() -> None:
+    """The controller deletes condemned pods from the highest down; one lower down that is
+    already terminating does not hold it back."""
+    steps(
+        view([pod(0), pod(1, terminating=True), pod(2)], 0),
+        view([pod(0), pod(1, terminating=True), pod(2, terminating=True)], 0),
+    )

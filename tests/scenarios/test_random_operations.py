@@ -1,0 +1,263 @@
+"""Random sequences of user actions on one StatefulSet, every step checked by the invariants.
+
+Each run draws (from a fixed seed) what an operator does to a running set: scale, change the
+image, move the partition, change maxUnavailable or the update strategy, add or remove a fault
+on the template, delete, break or heal a pod, take a node down or bring it back, and let time
+pass. The `InvariantChecker` asserts the StatefulSet guarantees after every simulated step. At
+the end the operator undoes the damage (nodes up, faults gone, partition 0, RollingUpdate) and
+deletes what stays stuck, as the forced-rollback docs say to; the set must then converge: every
+ordinal Running and Ready at the update revision, the status counting them, one bound claim per
+ordinal.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from stsctl.core.podstate import is_running_and_ready, is_terminating, pod_revision
+from tests.scenarios.cluster import Cluster
+from tests.scenarios.tutorial import POLICIES, POLICY_IDS, web
+
+IMAGES = ["nginx:1.25", "nginx:1.26", "nginx:1.27"]
+TEMPLATE_FAULTS = {
+    "sim.stsctl.io/never-ready": "true",
+    "sim.stsctl.io/start-delay": "20s",
+    "sim.stsctl.io/crash-loop": "true",
+}
+BROKEN = "sim.stsctl.io/broken"
+NODE_DOWN = "sim.stsctl.io/down"
+# Pods on a node that is down are evicted after their 300 s toleration; the invariants count
+# only the controller's and the test's deletions, so a node comes back before that.
+NODE_DOWN_LIMIT = 200.0
+SEEDS = range(20)
+OPERATIONS = 80
+
+
+class Operator:
+    """Draws and performs the random actions; remembers what it broke."""
+
+    def __init__(self, cluster: Cluster, rng: random.Random) -> None:
+        self.cluster = cluster
+        self.rng = rng
+        self.down: dict[str, float] = {}  # node → seconds it has been down
+        self.log: list[str] = []
+
+    def patch_set(self, body: Any, patch_type: str = "merge") -> None:
+        self.cluster.patch("StatefulSet", "web", body, patch_type)
+
+    def live_pods(self) -> list[str]:
+        return [p["metadata"]["name"] for p in self.cluster.pods("web") if not is_terminating(p)]
+
+    def step(self) -> None:
+        rng = self.rng
+        action = rng.choice(
+            [
+                "scale",
+                "image",
+                "partition",
+                "max-unavailable",
+                "strategy",
+                "template-fault",
+                "delete-pod",
+                "break",
+                "heal",
+                "node",
+                "wait",
+                "wait",
+            ]
+        )
+        detail = getattr(self, "do_" + action.replace("-", "_"))()
+        self.log.append(f"{action} {detail}".strip())
+
+    def do_scale(self) -> str:
+        replicas = self.rng.randint(0, 5)
+        self.cluster.scale("web", replicas)
+        return str(replicas)
+
+    def do_image(self) -> str:
+        image = self.rng.choice(IMAGES)
+        self.cluster.set_image("web", image)
+        return image
+
+    def do_partition(self) -> str:
+        partition = self.rng.randint(0, 4)
+        self.patch_set(
+            {
+                "spec": {
+                    "updateStrategy": {
+                        "type": "RollingUpdate",
+                        "rollingUpdate": {"partition": partition},
+                    }
+                }
+            }
+        )
+        return str(partition)
+
+    def do_max_unavailable(self) -> str:
+        value = self.rng.choice([1, 2, "50%"])
+        self.patch_set(
+            {
+                "spec": {
+                    "updateStrategy": {
+                        "type": "RollingUpdate",
+                        "rollingUpdate": {"maxUnavailable": value},
+                    }
+                }
+            }
+        )
+        return str(value)
+
+    def do_strategy(self) -> str:
+        if self.rng.random() < 0.5:
+            self.patch_set(
+                {"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": None}}}
+            )
+            return "OnDelete"
+        self.patch_set({"spec": {"updateStrategy": {"type": "RollingUpdate"}}})
+        return "RollingUpdate"
+
+    def do_template_fault(self) -> str:
+        key = self.rng.choice(sorted(TEMPLATE_FAULTS))
+        value = TEMPLATE_FAULTS[key] if self.rng.random() < 0.5 else None
+        self.set_template_annotation(key, value)
+        return f"{key}={value}"
+
+    def set_template_annotation(self, key: str, value: str | None) -> None:
+        body = {"spec": {"template": {"metadata": {"annotations": {key: value}}}}}
+        self.patch_set(body)
+
+    def do_delete_pod(self) -> str:
+        pods = self.live_pods()
+        if not pods:
+            return "(none)"
+        name = self.rng.choice(pods)
+        self.cluster.delete_pod(name)
+        return name
+
+    def annotate_pod(self, broken: bool) -> str:
+        pods = self.live_pods()
+        if not pods:
+            return "(none)"
+        name = self.rng.choice(pods)
+        value = "true" if broken else None
+        self.cluster.patch("Pod", name, {"metadata": {"annotations": {BROKEN: value}}})
+        return name
+
+    def do_break(self) -> str:
+        return self.annotate_pod(True)
+
+    def do_heal(self) -> str:
+        return self.annotate_pod(False)
+
+    def do_node(self) -> str:
+        node = self.rng.choice(["node-1", "node-2", "node-3"])
+        if node in self.down:
+            self.node_up(node)
+            return f"{node} up"
+        self.cluster.patch("Node", node, {"metadata": {"annotations": {NODE_DOWN: "true"}}})
+        self.down[node] = 0.0
+        return f"{node} down"
+
+    def node_up(self, node: str) -> None:
+        self.cluster.patch("Node", node, {"metadata": {"annotations": {NODE_DOWN: None}}})
+        del self.down[node]
+
+    def do_wait(self) -> str:
+        seconds = float(self.rng.choice([0.5, 1, 2, 5, 10, 30]))
+        for node, since in list(self.down.items()):
+            if since + seconds > NODE_DOWN_LIMIT:
+                self.node_up(node)
+            else:
+                self.down[node] = since + seconds
+        self.cluster.advance(seconds)
+        return f"{seconds:g}s"
+
+    def repair(self) -> None:
+        """Undo every fault and make the set roll out to its update revision."""
+        for node in list(self.down):
+            self.node_up(node)
+        for key in TEMPLATE_FAULTS:
+            self.set_template_annotation(key, None)
+        self.patch_set(
+            {
+                "spec": {
+                    "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+                }
+            }
+        )
+        for pod in self.cluster.pods("web"):
+            if BROKEN in (pod["metadata"].get("annotations") or {}):
+                self.cluster.patch(
+                    "Pod", pod["metadata"]["name"], {"metadata": {"annotations": {BROKEN: None}}}
+                )
+
+
+def converged(cluster: Cluster) -> bool:
+    sts = cluster.sts("web")
+    replicas = sts["spec"]["replicas"]
+    status = sts.get("status") or {}
+    pods = cluster.pods("web")
+    return (
+        status.get("observedGeneration") == sts["metadata"]["generation"]
+        and status.get("updateRevision") is not None
+        and len(pods) == replicas
+        and all(
+            is_running_and_ready(p)
+            and not is_terminating(p)
+            and pod_revision(p) == status["updateRevision"]
+            for p in pods
+        )
+        and status.get("readyReplicas", 0) == replicas
+        and status.get("updatedReplicas", 0) == replicas
+    )
+
+
+def settle(cluster: Cluster, operator: Operator) -> None:
+    """Run until converged, deleting what stays stuck (a pod that is not Ready, or that the
+    controller will not replace), as an operator would after a forced rollback."""
+    for _ in range(20):
+        try:
+            cluster.run_until(converged, timeout=120, what="converged")
+            return
+        except AssertionError:
+            pass
+        status = cluster.status("web")
+        for pod in cluster.pods("web"):
+            if is_terminating(pod):
+                continue
+            if not is_running_and_ready(pod) or pod_revision(pod) != status.get("updateRevision"):
+                cluster.delete_pod(pod["metadata"]["name"])
+    raise AssertionError("the set never converged; actions: " + "; ".join(operator.log))
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=POLICY_IDS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_operations_keep_the_guarantees_and_converge(
+    tutorial: Cluster, policy: str, seed: int
+) -> None:
+    rng = random.Random(seed)
+    tutorial.create(web(replicas=3, policy=policy, image=IMAGES[0]))
+    tutorial.run_until_ready("web")
+    operator = Operator(tutorial, rng)
+    for _ in range(OPERATIONS):
+        operator.step()
+    operator.repair()
+    settle(tutorial, operator)
+
+    sts = tutorial.sts("web")
+    replicas = sts["spec"]["replicas"]
+    status = sts["status"]
+    assert tutorial.pod_names("web") == [f"web-{i}" for i in range(replicas)], operator.log
+    for key in ("replicas", "readyReplicas", "currentReplicas", "updatedReplicas"):
+        assert status.get(key, 0) == replicas, (key, status, operator.log)
+    assert status.get("availableReplicas", 0) == replicas, (status, operator.log)
+    assert status["currentRevision"] == status["updateRevision"], (status, operator.log)
+    claims = tutorial.claims()
+    for i in range(replicas):
+        claim = claims[f"www-web-{i}"]
+        assert claim["status"]["phase"] == "Bound", (claim, operator.log)
+        volumes = [v for v in tutorial.pod(f"web-{i}")["spec"]["volumes"] if v["name"] == "www"]
+        assert volumes[0]["persistentVolumeClaim"]["claimName"] == f"www-web-{i}"
