@@ -31,7 +31,8 @@ Transition invariants, between two consecutive steps (what the controller does, 
 - OrderedReady creation is gated and ascending: a new in-range pod of ordinal n appears only when
   every lower in-range ordinal has a Running, Ready, not terminating pod, and at most one new pod
   appears per step; among the in-range pods at most one has never been Ready (scale-up creates
-  one at a time), replacements of pods a user deleted excepted;
+  one at a time), replacements and pods created below existing ones (ordinals.start lowered)
+  excepted;
 - a new pod is created at the revision §4.3 picks (update revision, or current revision below
   the partition);
 - OrderedReady scale-down: a condemned pod (ordinal out of range) is deleted only when every
@@ -394,6 +395,10 @@ class InvariantChecker:
         if len(created) > 1:
             problems.append(f"{label}: OrderedReady created ordinals {created} in one step")
         for ordinal in created:
+            if any(o > ordinal for o in by_ordinal if o in in_range):
+                # Created below pods already there (a replacement, or ordinals.start lowered):
+                # not a scale-up, so the pods above need not have been Ready.
+                self._replacing.add(_key(by_ordinal[ordinal]))
             for lower in range(in_range.start, ordinal):
                 pod = by_ordinal.get(lower)
                 if pod is None or not is_running_and_ready(pod) or is_terminating(pod):
@@ -408,6 +413,7 @@ class InvariantChecker:
             and str(_meta(p).get("uid")) not in self._ever_ready
             and not is_running_and_ready(p)
             and (namespace, _key(p)[1]) not in self._replacing
+            and not self._replaced_now(p)
         ]
         if len(never_ready) > 1:
             problems.append(f"{label}: ordinals {sorted(never_ready)} have never been Ready")
@@ -515,6 +521,11 @@ class InvariantChecker:
             if before != volume:
                 problems.append(f"claim {_key(claim)[1]} moved from volume {before} to {volume}")
 
+    def _replaced_now(self, pod: Obj) -> bool:
+        """Whether `pod` took the place of another of its name in this step."""
+        seen = self._pods.get(_key(pod))
+        return seen is not None and seen.uid != str(_meta(pod).get("uid"))
+
     # --- the timeline -------------------------------------------------------------------------
 
     def _record(self, pods: list[Obj], sets: dict[str, Obj], now: datetime) -> None:
@@ -535,6 +546,10 @@ class InvariantChecker:
                 self._ever_ready.add(uid)
                 if not is_terminating(pod):  # the replacement, not the pod the test deleted
                     self._replacing.discard(key)
+            elif (seen_before := self._pods.get(key)) is not None and seen_before.uid != uid:
+                # Replaced within one instant (a failed pod the controller deleted and created
+                # again): a replacement, not a scale-up.
+                self._replacing.add(key)
             state = pod_state(pod, now)
             owner = controller_of(pod)
             seen = _PodSeen(

@@ -300,3 +300,17 @@ def test_scaling_down_past_a_lower_terminating_pod_is_allowed() -> None:
         view([pod(0), pod(1, terminating=True), pod(2)], 0),
         view([pod(0), pod(1, terminating=True), pod(2, terminating=True)], 0),
     )
+
+
+def test_a_pod_created_below_existing_ones_is_not_a_scale_up() -> None:
+    """Lowering ordinals.start makes the controller create the new lowest ordinal whatever
+    the pods above it are doing: two pods that have never been Ready are then fine."""
+    steps(
+        view([pod(2, ready=False)], 1, ordinals={"start": 2}),
+        view([pod(1, ready=False), pod(2, ready=False)], 2, ordinals={"start": 1}),
+    )
+    message = violation(
+        view([pod(1, ready=False)], 1, ordinals={"start": 1}),
+        view([pod(1, ready=False), pod(2, ready=False)], 2, ordinals={"start": 1}),
+    )
+    assert "ordinal 2 created while ordinal 1 is 0/1 Pending" in message
