@@ -29,7 +29,8 @@ State invariants, at every step:
 Transition invariants, between two consecutive steps (what the controller does, §3.3):
 
 - OrderedReady creation is gated and ascending: a new in-range pod of ordinal n appears only when
-  every lower in-range ordinal has a Running, Ready, not terminating pod, and at most one new pod
+  every lower in-range ordinal has a Running, Ready, not terminating pod (or one that lost its
+  readiness at that very instant, as a node found NotReady does), and at most one new pod
   appears per step; among the in-range pods at most one has never been Ready (scale-up creates
   one at a time), replacements and pods created below existing ones (ordinals.start lowered)
   excepted;
@@ -402,6 +403,8 @@ class InvariantChecker:
             for lower in range(in_range.start, ordinal):
                 pod = by_ordinal.get(lower)
                 if pod is None or not is_running_and_ready(pod) or is_terminating(pod):
+                    if pod is not None and self._ready_until_now(pod, now):
+                        continue
                     state = "missing" if pod is None else pod_state(pod, now)
                     problems.append(
                         f"{label}: ordinal {ordinal} created while ordinal {lower} is {state}"
@@ -520,6 +523,20 @@ class InvariantChecker:
             before = self._volumes.setdefault(uid, str(volume))
             if before != volume:
                 problems.append(f"claim {_key(claim)[1]} moved from volume {before} to {volume}")
+
+    def _ready_until_now(self, pod: Obj, now: datetime) -> bool:
+        """Whether `pod` was Running and Ready when this step began and lost it in this very
+        instant (a node found NotReady): the controller may have acted before that, as it can
+        on a real cluster before the change reaches its cache."""
+        seen = self._pods.get(_key(pod))
+        if seen is None or seen.uid != str(_meta(pod).get("uid")) or not seen.ready:
+            return False
+        if is_terminating(pod):
+            return False
+        for cond in (pod.get("status") or {}).get("conditions") or ():
+            if cond.get("type") == "Ready":
+                return cond.get("lastTransitionTime") == format_time(now)
+        return False
 
     def _replaced_now(self, pod: Obj) -> bool:
         """Whether `pod` took the place of another of its name in this step."""

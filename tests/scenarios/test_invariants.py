@@ -3,6 +3,7 @@ cluster states), and pass on a consistent one."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -314,3 +315,17 @@ def test_a_pod_created_below_existing_ones_is_not_a_scale_up() -> None:
         view([pod(1, ready=False), pod(2, ready=False)], 2, ordinals={"start": 1}),
     )
     assert "ordinal 2 created while ordinal 1 is 0/1 Pending" in message
+
+
+def test_a_creation_in_the_instant_a_lower_pod_lost_readiness_is_allowed() -> None:
+    """A node found NotReady turns its pods unready at some instant; the controller may have
+    created the next pod in that same instant, before seeing it (as on a real cluster)."""
+    unready_now = pod(0, ready=False)
+    unready_now["status"]["phase"] = "Running"
+    unready_now["status"]["conditions"][0]["lastTransitionTime"] = "2026-01-01T00:00:01Z"
+    counts = {"status": {"readyReplicas": 0, "availableReplicas": 0}}
+    steps(view([pod(0)], 2), view([unready_now, pod(1, ready=False)], 2, **counts))
+    unready_before = copy.deepcopy(unready_now)
+    unready_before["status"]["conditions"][0]["lastTransitionTime"] = "2026-01-01T00:00:00Z"
+    message = violation(view([pod(0)], 2), view([unready_before, pod(1, ready=False)], 2, **counts))
+    assert "ordinal 1 created while ordinal 0 is 0/1 Running" in message

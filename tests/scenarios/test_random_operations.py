@@ -225,9 +225,9 @@ class Operator:
         )
         for pod in self.cluster.pods("web"):
             if BROKEN in (pod["metadata"].get("annotations") or {}):
-                self.cluster.patch(
-                    "Pod", pod["metadata"]["name"], {"metadata": {"annotations": {BROKEN: None}}}
-                )
+                unbroken = {"metadata": {"annotations": {BROKEN: None}}}
+                with contextlib.suppress(NotFoundError):  # a Failed pod the controller deleted
+                    self.cluster.patch("Pod", pod["metadata"]["name"], unbroken)
 
 
 def converged(cluster: Cluster) -> bool:
