@@ -24,7 +24,9 @@ State invariants, at every step:
   and a Parallel set has every in-range ordinal (gaps exist only within an instant, between a pod
   going and its replacement being created), unless the set is being deleted; an OrderedReady
   set keeps more gaps than a rolling update makes only while a lower pod is not Running, Ready
-  and available, or is terminating (the controller creates nothing above it).
+  and available, or is terminating (the controller creates nothing above it); a pod of the set's
+  name that the set does not own (an orphan being deleted, which it may not adopt) holds its
+  ordinal, and its failed creation ends a Parallel set's sync early.
 
 Transition invariants, between two consecutive steps (what the controller does, §3.3):
 
@@ -32,8 +34,8 @@ Transition invariants, between two consecutive steps (what the controller does, 
   every lower in-range ordinal has a Running, Ready, not terminating pod (or one that lost its
   readiness at that very instant, as a node found NotReady does), and at most one new pod
   appears per step; among the in-range pods at most one has never been Ready (scale-up creates
-  one at a time), replacements and pods created below existing ones (ordinals.start lowered)
-  excepted;
+  one at a time), replacements, pods created below existing ones and pods a change of
+  ordinals.start brought into the range excepted;
 - a new pod is created at the revision §4.3 picks (update revision, or current revision below
   the partition);
 - OrderedReady scale-down: a condemned pod (ordinal out of range) is deleted only when every
@@ -149,6 +151,7 @@ class InvariantChecker:
     _ever_ready: set[str] = field(default_factory=set)
     _collisions: dict[str, int] = field(default_factory=dict)
     _volumes: dict[str, str] = field(default_factory=dict)
+    _starts: dict[str, int] = field(default_factory=dict)  # ordinals.start by set uid
 
     # --- the test's own actions ---------------------------------------------------------------
 
@@ -219,14 +222,22 @@ class InvariantChecker:
         ordered = spec.get("podManagementPolicy") != "Parallel"
         label = f"statefulset {namespace}/{name}"
 
+        set_uid = str(meta.get("uid"))
+        if self._starts.setdefault(set_uid, start) != start:
+            # ordinals.start moved: pods it brought into the range were not made by a scale-up.
+            self._starts[set_uid] = start
+            self._replacing.update(_key(p) for p in owned)
         for pod in owned:
             self._check_identity(sts, pod, revisions, problems)
         self._check_status(sts, owned, now, label, deleting, problems)
 
         by_ordinal = {parent_and_ordinal(_key(p)[1])[1]: p for p in owned}
         present = sorted(o for o in by_ordinal if o in in_range)
+        # A pod of the set's name it does not own (an orphan being deleted, which it may not
+        # adopt) keeps it from creating that ordinal until it is gone.
+        taken = {o for o in in_range if (namespace, f"{name}-{o}") in by_key} - set(by_ordinal)
         if not deleting and replicas and present:
-            gaps = [o for o in range(start, present[-1]) if o not in by_ordinal]
+            gaps = [o for o in range(start, present[-1]) if o not in by_ordinal and o not in taken]
             # A rolling update may have up to maxUnavailable pods gone at once; OrderedReady
             # recreates them lowest first, one at a time, so maxUnavailable - 1 gaps can show.
             # More only while a lower pod holds the controller back (it creates nothing above
@@ -238,7 +249,8 @@ class InvariantChecker:
                 and not self._held_back(gaps[0], start, by_ordinal, sts, now)
             ):
                 problems.append(f"{label}: OrderedReady pods are not a prefix: {present}")
-            if not ordered and present != list(in_range):
+            # (A name taken fails that pod's creation, which ends the sync after its batch.)
+            if not ordered and not taken and present != list(in_range):
                 problems.append(f"{label}: Parallel set misses ordinals: has {present}")
 
         if deleting:

@@ -329,3 +329,14 @@ def test_a_creation_in_the_instant_a_lower_pod_lost_readiness_is_allowed() -> No
     unready_before["status"]["conditions"][0]["lastTransitionTime"] = "2026-01-01T00:00:00Z"
     message = violation(view([pod(0)], 2), view([unready_before, pod(1, ready=False)], 2, **counts))
     assert "ordinal 1 created while ordinal 0 is 0/1 Running" in message
+
+
+def test_pods_a_new_ordinals_start_brings_into_range_are_not_a_scale_up() -> None:
+    """Lowering ordinals.start over a condemned pod that is still there makes it a replica
+    again: two in-range pods that have never been Ready are then fine."""
+    both = [pod(0, ready=False), pod(1, ready=False)]
+    counts = {"status": {"replicas": 2, "readyReplicas": 0, "availableReplicas": 0}}
+    steps(
+        view(both, 1, ordinals={"start": 1}, **counts),
+        view(both, 2, ordinals={"start": 0}, **counts),
+    )

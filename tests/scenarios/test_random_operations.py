@@ -70,6 +70,7 @@ class Operator:
                 "retention",
                 "min-ready",
                 "ordinals-start",
+                "orphan-and-recreate",
                 "break",
                 "heal",
                 "node",
@@ -171,6 +172,17 @@ class Operator:
         start = self.rng.choice([0, 0, 1, 2])
         self.patch_set({"spec": {"ordinals": {"start": start}}})
         return str(start)
+
+    def do_orphan_and_recreate(self) -> str:
+        """`kubectl delete sts web --cascade=orphan`, then the same set again: it adopts the
+        pods left behind (and updates those of another revision as its strategy says)."""
+        sts = self.cluster.sts("web")
+        self.cluster.delete("StatefulSet", "web", propagation="Orphan")
+        self.cluster.advance(float(self.rng.choice([0, 1, 5])))
+        again = {k: sts[k] for k in ("apiVersion", "kind", "spec")}
+        again["metadata"] = {"name": "web"}
+        self.cluster.create(again)
+        return ""
 
     def annotate_pod(self, broken: bool) -> str:
         pods = self.live_pods()
