@@ -1605,6 +1605,47 @@ _UPDATE_VALIDATORS: dict[str, Callable[[Obj, Obj], list[FieldError]]] = {
 }
 
 
+def validate_statefulset_status(status: Any, old_status: Any = None) -> list[FieldError]:
+    """`ValidateStatefulSetStatusUpdate`'s status rules, which the API server applies to every
+    write of a StatefulSet's status (the controller's own included): counts not negative, none
+    above status.replicas, availableReplicas not above readyReplicas, collisionCount never
+    decremented."""
+    st = _map(status)
+    counts = {
+        key: _int(st.get(key)) or 0
+        for key in (
+            "replicas",
+            "readyReplicas",
+            "currentReplicas",
+            "updatedReplicas",
+            "availableReplicas",
+        )
+    }
+    errs: list[FieldError] = []
+    for key, value in counts.items():
+        errs += nonnegative(value, ("status", key))
+    for key in ("observedGeneration", "collisionCount"):
+        errs += nonnegative(st.get(key), ("status", key))
+    for key in ("readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas"):
+        if counts[key] > counts["replicas"]:
+            errs.append(
+                invalid(("status", key), counts[key], "cannot be greater than status.replicas")
+            )
+    if counts["availableReplicas"] > counts["readyReplicas"]:
+        errs.append(
+            invalid(
+                ("status", "availableReplicas"),
+                counts["availableReplicas"],
+                "cannot be greater than status.readyReplicas",
+            )
+        )
+    old = _int(_map(old_status).get("collisionCount"))
+    new = _int(st.get("collisionCount"))
+    if old is not None and (new is None or new < old):
+        errs.append(invalid(("status", "collisionCount"), new or 0, "cannot be decremented"))
+    return errs
+
+
 def validate_update(old: dict[str, Any], new: dict[str, Any]) -> list[FieldError]:
     """The update-only rules: what may not change between the stored `old` and `new`.
 

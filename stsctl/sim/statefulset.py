@@ -1158,12 +1158,15 @@ def plan_statefulset(
             sync, update_set, replicas, condemned, first_unavailable, update_name, replica_facts
         )
         new_status = counts_of([*replica_facts, *condemned_facts])
-        if current_delta:
-            new_status["currentReplicas"] = (
-                int(new_status.get("currentReplicas") or 0) - current_delta
-            )
-            if not new_status["currentReplicas"]:
+        current = int(new_status.get("currentReplicas") or 0) - current_delta
+        if current_delta and current >= 0:
+            new_status["currentReplicas"] = current
+            if not current:
                 del new_status["currentReplicas"]
+        # Below 0 (the pods deleted were at neither revision, as after a set is orphaned and
+        # made again), the API server refuses the write (status.currentReplicas must not be
+        # negative) and the controller's retry, a moment later, writes the counts as its pods
+        # give them: written here at once.
 
     # 5. Status (written even when a pod call fails, hence before the pod work), history.
     new_status = complete_rolling_update(sts, new_status)

@@ -226,6 +226,24 @@ def test_invalid_objects_are_rejected_with_the_field_errors(cluster: LocalBacken
     assert [(c.field, c.reason) for c in e.value.causes] == [("spec.replicas", "FieldValueInvalid")]
 
 
+def test_a_statefulset_status_write_is_validated(cluster: LocalBackend) -> None:
+    """The /status rules of a real API server: no negative count, none above status.replicas,
+    collisionCount never decremented (a controller's write is checked too)."""
+    cluster.create(statefulset())
+    ok = {"status": {"replicas": 2, "readyReplicas": 1, "collisionCount": 1}}
+    cluster.patch("StatefulSet", "web", None, ok, subresource="status")
+    bad = {"status": {"currentReplicas": -1, "readyReplicas": 3, "collisionCount": 0}}
+    with pytest.raises(InvalidError) as e:
+        cluster.patch("StatefulSet", "web", None, bad, subresource="status")
+    assert e.value.message == (
+        'StatefulSet.apps "web" is invalid: ['
+        "status.currentReplicas: Invalid value: -1: must be greater than or equal to 0, "
+        "status.readyReplicas: Invalid value: 3: cannot be greater than status.replicas, "
+        "status.collisionCount: Invalid value: 0: cannot be decremented]"
+    )
+    assert cluster.get("StatefulSet", "web")["status"]["readyReplicas"] == 1
+
+
 def test_immutable_fields_are_forbidden_on_update(cluster: LocalBackend) -> None:
     cluster.create(statefulset())
     with pytest.raises(InvalidError) as e:

@@ -289,3 +289,20 @@ def test_max_unavailable_two_replaces_two_pods_at_a_time(tutorial: Cluster) -> N
     assert tutorial.checker.when("web-4", "0/1 ContainerCreating", 2) == tutorial.checker.when(
         "web-3", "1/1 Running", 2
     )
+
+
+def test_a_set_made_again_with_a_new_template_rolls_its_adopted_pods(tutorial: Cluster) -> None:
+    """`kubectl delete sts web --cascade=orphan`, then the set again with a new image: it adopts
+    the pods and their ControllerRevisions, starts with currentRevision = updateRevision (the new
+    one), and rolls every adopted pod. Deleting a pod at neither revision counts it off
+    currentReplicas; below 0 the API server would refuse that status, so it never shows."""
+    ready_set(tutorial, replicas=2)
+    tutorial.delete("StatefulSet", "web", propagation="Orphan")
+    tutorial.advance(1)
+    assert [p["metadata"].get("ownerReferences") for p in tutorial.pods("web")] == [None, None]
+    tutorial.create(web(replicas=2, image=IMAGE_0_24))
+    tutorial.run_until_ready("web")
+    assert set(tutorial.images("web").values()) == {IMAGE_0_24}
+    status = tutorial.status("web")
+    assert status["currentRevision"] == status["updateRevision"]
+    assert status["currentReplicas"] == status["updatedReplicas"] == 2

@@ -110,6 +110,18 @@ def validate_update(old: Obj, new: Obj, rk: ResourceKind) -> None:
     check_simulation_limits(new, rk)
 
 
+def validate_status(rk: ResourceKind, name: str, status: Obj, old_status: Any) -> None:
+    """The status rules the API server checks on every status write, a controller's too (a
+    StatefulSet's counts: a controller that computes a negative one gets a 422 and retries)."""
+    if rk.kind != "StatefulSet":
+        return
+    from stsctl.core.validation import validate_statefulset_status
+
+    errors = validate_statefulset_status(status, old_status)
+    if errors:
+        raise invalid(rk, name, errors)
+
+
 _allocate_cluster_ip = _optional("stsctl.sim.ipam", "allocate_cluster_ip")
 
 

@@ -573,6 +573,7 @@ class ApiServer:
             raise not_found(rk, name)
         if existing.get("status") == status:
             return existing
+        admission.validate_status(rk, name, status, existing.get("status"))
         body = status if internal else copy_json(status)  # a controller's status is its own copy
         new = {**existing, "metadata": dict(existing["metadata"]), "status": body}
         if not internal:
