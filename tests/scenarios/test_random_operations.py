@@ -49,11 +49,17 @@ class Operator:
         self.down: dict[str, float] = {}  # node → seconds it has been down
         self.log: list[str] = []
 
-    def patch_set(self, body: Any, patch_type: str = "merge") -> None:
-        self.cluster.patch("StatefulSet", "web", body, patch_type)
+    def patch_set(self, body: Any) -> None:
+        self.cluster.patch("StatefulSet", "web", body)
 
-    def live_pods(self) -> list[str]:
-        return [p["metadata"]["name"] for p in self.cluster.pods("web") if not is_terminating(p)]
+    def rolling_update(self, **fields: Any) -> None:
+        strategy = {"type": "RollingUpdate", "rollingUpdate": fields}
+        self.patch_set({"spec": {"updateStrategy": strategy}})
+
+    def pick_pod(self) -> str | None:
+        """One of the set's pods that is not terminating, if any."""
+        pods = [p["metadata"]["name"] for p in self.cluster.pods("web") if not is_terminating(p)]
+        return self.rng.choice(pods) if pods else None
 
     def step(self) -> None:
         rng = self.rng
@@ -93,30 +99,12 @@ class Operator:
 
     def do_partition(self) -> str:
         partition = self.rng.randint(0, 4)
-        self.patch_set(
-            {
-                "spec": {
-                    "updateStrategy": {
-                        "type": "RollingUpdate",
-                        "rollingUpdate": {"partition": partition},
-                    }
-                }
-            }
-        )
+        self.rolling_update(partition=partition)
         return str(partition)
 
     def do_max_unavailable(self) -> str:
         value = self.rng.choice([1, 2, "50%"])
-        self.patch_set(
-            {
-                "spec": {
-                    "updateStrategy": {
-                        "type": "RollingUpdate",
-                        "rollingUpdate": {"maxUnavailable": value},
-                    }
-                }
-            }
-        )
+        self.rolling_update(maxUnavailable=value)
         return str(value)
 
     def do_strategy(self) -> str:
@@ -139,20 +127,16 @@ class Operator:
         self.patch_set(body)
 
     def do_delete_pod(self) -> str:
-        pods = self.live_pods()
-        if not pods:
-            return "(none)"
-        name = self.rng.choice(pods)
-        self.cluster.delete_pod(name)
-        return name
+        name = self.pick_pod()
+        if name is not None:
+            self.cluster.delete_pod(name)
+        return str(name)
 
     def do_force_delete_pod(self) -> str:
-        pods = self.live_pods()
-        if not pods:
-            return "(none)"
-        name = self.rng.choice(pods)
-        self.cluster.delete_pod(name, grace_period_seconds=0)
-        return name
+        name = self.pick_pod()
+        if name is not None:
+            self.cluster.delete_pod(name, grace_period_seconds=0)
+        return str(name)
 
     def do_retention(self) -> str:
         scaled, deleted = (
@@ -185,13 +169,11 @@ class Operator:
         return ""
 
     def annotate_pod(self, broken: bool) -> str:
-        pods = self.live_pods()
-        if not pods:
-            return "(none)"
-        name = self.rng.choice(pods)
-        value = "true" if broken else None
-        self.cluster.patch("Pod", name, {"metadata": {"annotations": {BROKEN: value}}})
-        return name
+        name = self.pick_pod()
+        if name is not None:
+            value = "true" if broken else None
+            self.cluster.patch("Pod", name, {"metadata": {"annotations": {BROKEN: value}}})
+        return str(name)
 
     def do_break(self) -> str:
         return self.annotate_pod(True)
@@ -228,13 +210,7 @@ class Operator:
             self.node_up(node)
         for key in TEMPLATE_FAULTS:
             self.set_template_annotation(key, None)
-        self.patch_set(
-            {
-                "spec": {
-                    "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
-                }
-            }
-        )
+        self.rolling_update(partition=0)
         for pod in self.cluster.pods("web"):
             if BROKEN in (pod["metadata"].get("annotations") or {}):
                 unbroken = {"metadata": {"annotations": {BROKEN: None}}}
