@@ -26,7 +26,8 @@ State invariants, at every step:
   set keeps more gaps than a rolling update makes only while a lower pod is not Running, Ready
   and available, or is terminating (the controller creates nothing above it); a pod of the set's
   name that the set does not own (an orphan being deleted, which it may not adopt) holds its
-  ordinal, and its failed creation ends a Parallel set's sync early.
+  ordinal, and its failed creation ends a Parallel set's sync early, as a claim being deleted
+  does (a retention policy changed while its claims were going).
 
 Transition invariants, between two consecutive steps (what the controller does, §3.3):
 
@@ -152,6 +153,7 @@ class InvariantChecker:
     _collisions: dict[str, int] = field(default_factory=dict)
     _volumes: dict[str, str] = field(default_factory=dict)
     _starts: dict[str, int] = field(default_factory=dict)  # ordinals.start by set uid
+    _claims_going: set[PodKey] = field(default_factory=set)  # claims being deleted, this step
 
     # --- the test's own actions ---------------------------------------------------------------
 
@@ -175,6 +177,9 @@ class InvariantChecker:
         by_key = self._check_unique(pods, problems)
         sets = {str(_meta(s).get("uid")): s for s in view.list("StatefulSet")}
         revisions = {_key(r) for r in view.list("ControllerRevision")}
+        self._claims_going = {
+            _key(c) for c in view.list("PersistentVolumeClaim") if is_terminating(c)
+        }
         for set_uid, sts in sets.items():
             owned = [p for p in pods if (controller_of(p) or {}).get("uid") == set_uid]
             self._check_set(sts, owned, revisions, by_key, now, problems)
@@ -249,8 +254,14 @@ class InvariantChecker:
                 and not self._held_back(gaps[0], start, by_ordinal, sts, now)
             ):
                 problems.append(f"{label}: OrderedReady pods are not a prefix: {present}")
-            # (A name taken fails that pod's creation, which ends the sync after its batch.)
-            if not ordered and not taken and present != list(in_range):
+            # A name taken fails that pod's creation, and a claim being deleted fails the
+            # sync of its pod ("pvc ... is being deleted"): either ends the sync after its batch.
+            if (
+                not ordered
+                and not taken
+                and not self._claim_going(sts, namespace, in_range)
+                and present != list(in_range)
+            ):
                 problems.append(f"{label}: Parallel set misses ordinals: has {present}")
 
         if deleting:
@@ -549,6 +560,15 @@ class InvariantChecker:
             if cond.get("type") == "Ready":
                 return cond.get("lastTransitionTime") == format_time(now)
         return False
+
+    def _claim_going(self, sts: Obj, namespace: str, ordinals: range) -> bool:
+        """Whether a claim of one of `ordinals` is being deleted."""
+        name = _meta(sts).get("name")
+        return any(
+            (namespace, f"{_meta(t).get('name')}-{name}-{o}") in self._claims_going
+            for t in _spec(sts).get("volumeClaimTemplates") or []
+            for o in ordinals
+        )
 
     def _replaced_now(self, pod: Obj) -> bool:
         """Whether `pod` took the place of another of its name in this step."""

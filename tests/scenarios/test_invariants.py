@@ -340,3 +340,27 @@ def test_pods_a_new_ordinals_start_brings_into_range_are_not_a_scale_up() -> Non
         view(both, 1, ordinals={"start": 1}, **counts),
         view(both, 2, ordinals={"start": 0}, **counts),
     )
+
+
+def test_a_claim_being_deleted_may_hold_a_parallel_set_back() -> None:
+    """The claim of web-0 is being deleted (its retention policy changed while it went): the
+    sync of web-0 fails ("pvc www-web-0 is being deleted"), which ends a Parallel sync after its
+    first batch, so web-2 is not created yet."""
+    parallel = {"policy": "Parallel"}
+    going = {
+        "kind": "PersistentVolumeClaim",
+        "metadata": {
+            "name": "www-web-0",
+            "namespace": "default",
+            "uid": "claim-0",
+            "deletionTimestamp": "2026-01-01T00:00:00Z",
+            "finalizers": ["kubernetes.io/pvc-protection"],
+        },
+        "spec": {},
+        "status": {"phase": "Bound"},
+    }
+    pods = [pod(0, ready=False), pod(1)]
+    held = view(pods, 3, **parallel)
+    held.objects.append(going)
+    steps(held)
+    assert "Parallel set misses ordinals: has [0, 1]" in violation(view(pods, 3, **parallel))
