@@ -12,7 +12,9 @@ engine) goes through here, so both see the same rules:
   immutable parts of metadata kept, allocated Service addresses kept when left out, generation
   bumped only when `spec` changes, no write at all when nothing changed, no new finalizers on an
   object being deleted, validation of the update (422);
-- status and scale subresources; patches (merge, JSON, strategic, apply);
+- status and scale subresources (a StatefulSet's status validated on every write, a
+  controller's too: no negative count, none above status.replicas); patches (merge, JSON,
+  strategic, apply);
 - delete: finalizers (an object with finalizers is only marked), propagation (Background,
   Foreground → `foregroundDeletion`, Orphan → `orphan`), graceful pod deletion
   (`deletionTimestamp = now + grace`; unscheduled, terminal or grace-0 pods go at once),
