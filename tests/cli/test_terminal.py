@@ -80,6 +80,18 @@ class Tmux:
         lines = self.run("capture-pane", "-p").rstrip("\n").split("\n")
         return [line.rstrip() for line in lines]
 
+    def frame(self) -> list[str]:
+        """The screen once a redraw is complete: two captures in a row alike (a capture taken
+        while tmux is still drawing a frame shows only part of it)."""
+        screen = self.screen()
+        for _ in range(50):
+            select.select([], [], [], 0.02)
+            again = self.screen()
+            if again == screen:
+                return screen
+            screen = again
+        return screen
+
     def everything(self) -> str:
         """The screen and all the scrollback above it."""
         return self.run("capture-pane", "-p", "-S", "-")
@@ -131,7 +143,7 @@ def test_live_view_redraws_in_place_and_ctrl_c_exits_130_changing_nothing(
     )
 
     def live_view() -> list[str] | None:
-        screen = tmux.screen()
+        screen = tmux.frame()
         return screen if TITLE in screen and ready_count(screen) else None
 
     first = poll(live_view, 15)
@@ -142,7 +154,7 @@ def test_live_view_redraws_in_place_and_ctrl_c_exits_130_changing_nothing(
     seen = {ready_count(first)}
 
     def next_frame() -> list[str] | None:
-        screen = tmux.screen()
+        screen = tmux.frame()
         count = ready_count(screen)
         if count is not None and count not in seen:
             seen.add(count)
