@@ -289,3 +289,18 @@ def test_random_operations_keep_the_guarantees_and_converge(
         assert claim["status"]["phase"] == "Bound", (claim, operator.log)
         volumes = [v for v in tutorial.pod(f"web-{i}")["spec"]["volumes"] if v["name"] == "www"]
         assert volumes[0]["persistentVolumeClaim"]["claimName"] == f"www-web-{i}"
+
+    # Deleting the set takes its pods, and its replicas' claims when whenDeleted says so.
+    when_deleted = (sts["spec"].get("persistentVolumeClaimRetentionPolicy") or {}).get(
+        "whenDeleted", "Retain"
+    )
+    names = {f"www-web-{i}" for i in ordinals}
+    tutorial.delete("StatefulSet", "web")
+
+    def gone(c: Cluster) -> bool:
+        claims_left = names & set(c.claims())
+        return not c.pods("web") and (when_deleted != "Delete" or not claims_left)
+
+    tutorial.run_until(gone, timeout=300, what="pods (and claims) gone")
+    if when_deleted == "Retain":
+        assert names <= set(tutorial.claims()), operator.log
