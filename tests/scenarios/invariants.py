@@ -62,6 +62,7 @@ from stsctl.core.identity import (
     POD_INDEX_LABEL,
     POD_NAME_LABEL,
     REVISION_LABEL,
+    claim_names,
     controller_of,
     parent_and_ordinal,
 )
@@ -71,6 +72,7 @@ from stsctl.core.podstate import (
     is_running_and_ready,
     is_terminating,
     pod_revision,
+    ready_condition,
 )
 from stsctl.render.tables import summarize_pod
 from stsctl.sim.controller import ClusterView
@@ -554,20 +556,19 @@ class InvariantChecker:
         seen = self._pods.get(_key(pod))
         if seen is None or seen.uid != str(_meta(pod).get("uid")) or not seen.ready:
             return False
-        if is_terminating(pod):
-            return False
-        for cond in (pod.get("status") or {}).get("conditions") or ():
-            if cond.get("type") == "Ready":
-                return cond.get("lastTransitionTime") == format_time(now)
-        return False
+        ready = ready_condition(pod)
+        return (
+            not is_terminating(pod)
+            and ready is not None
+            and ready.get("lastTransitionTime") == format_time(now)
+        )
 
     def _claim_going(self, sts: Obj, namespace: str, ordinals: range) -> bool:
         """Whether a claim of one of `ordinals` is being deleted."""
-        name = _meta(sts).get("name")
         return any(
-            (namespace, f"{_meta(t).get('name')}-{name}-{o}") in self._claims_going
-            for t in _spec(sts).get("volumeClaimTemplates") or []
+            (namespace, claim) in self._claims_going
             for o in ordinals
+            for claim in claim_names(sts, o)
         )
 
     def _replaced_now(self, pod: Obj) -> bool:
@@ -595,7 +596,7 @@ class InvariantChecker:
                 self._ever_ready.add(uid)
                 if not is_terminating(pod):  # the replacement, not the pod the test deleted
                     self._replacing.discard(key)
-            elif (seen_before := self._pods.get(key)) is not None and seen_before.uid != uid:
+            elif self._replaced_now(pod):
                 # Replaced within one instant (a failed pod the controller deleted and created
                 # again): a replacement, not a scale-up.
                 self._replacing.add(key)
