@@ -10,7 +10,14 @@ The kubelet keeps no memory between calls: every decision is derived from the po
 any number of processes. Each state change is a transition with a due time (`timings`); all
 transitions whose time has come are applied in order and the earliest future one is the plan's
 `wake_at`. Events are emitted only together with the status change they belong to, so looking
-at the same pod twice in one instant never repeats one.
+at the same pod twice in one instant never repeats one; those of a step that writes nothing (a
+retry still in back-off, a sandbox whose images are being pulled) only by the sync the kubelet
+asked for at that instant.
+
+Status writes follow the pod worker's syncs: the first status (ContainerCreating) is written when
+the kubelet first sees the pod, and the sync that wrote it goes on to make the sandbox and pull
+the images, so the next status is written when a container starts or a pull fails, as a real
+kubelet does (a watch shows one ContainerCreating row, as in the tutorials).
 
 Simplifications (documented, deliberate): containers of one pod start in parallel (a real
 kubelet pulls images one at a time); faults other than `image-pull-error` apply to regular
@@ -514,13 +521,41 @@ class _PodRun:
 
     # -- sandbox --------------------------------------------------------------------------------
 
+    def sandbox_due(self) -> datetime:
+        """When the pod's sandbox is ready (its pulls or starts begin)."""
+        start_time = _t(self.status.get("startTime")) or self.now
+        return start_time + timings.SANDBOX_READY + self.faults.start_delay
+
     def sandbox_ready_at(self) -> datetime | None:
+        """When the sandbox became ready (None: not yet).
+
+        The condition says when the kubelet wrote it: when the sandbox was made, or, when its
+        containers' images had to be pulled, once the pulls ended (see `plan_pod`)."""
         cond = get_condition(self.status, POD_READY_TO_START_CONTAINERS)
         if cond is None or cond.get("status") != "True":
             return None
-        return _t(cond.get("lastTransitionTime"))
+        written = _t(cond.get("lastTransitionTime"))
+        made = self.sandbox_due()
+        if written is None or made < written <= made + timings.IMAGE_PULL:
+            return made
+        return written
 
-    def make_sandbox(self) -> None:
+    def pulling_since_sandbox(self, original: Obj) -> bool:
+        """Whether the sandbox was made, on time, since `original` was written and every
+        container is still waiting for its image."""
+        if condition_true(original, POD_READY_TO_START_CONTAINERS):
+            return False
+        made = self.sandbox_ready_at()
+        if made is None or made != self.sandbox_due():
+            return False  # made late (the kubelet was not running): written at once
+        return all(
+            self.waiting_reason(st) in _DEFAULT_WAITING
+            for st in (*self.statuses(True), *self.statuses(False))
+        )
+
+    def make_sandbox(self, replay: bool = False) -> None:
+        """The sandbox is ready: the pod gets its IP and the kubelet begins its first containers
+        (unless `replay`: made earlier and never written, its containers' pulls under way)."""
         if self.spec.get("hostNetwork") is True and self.ctx.host_ip:
             ip = self.ctx.host_ip
         else:
@@ -529,7 +564,8 @@ class _PodRun:
         self.status["podIP"] = ip
         self.status["podIPs"] = [{"ip": ip}]
         self.set_kubelet_condition(POD_READY_TO_START_CONTAINERS, "True")
-        self.begin(self.inits[:1] if self.inits else self.regulars)
+        if not replay:
+            self.begin(self.inits[:1] if self.inits else self.regulars)
 
     # -- image pull and start ------------------------------------------------------------------
 
@@ -794,10 +830,8 @@ class _PodRun:
             return self.now, "init", None
         if self.status.get("phase") in ("Succeeded", "Failed"):
             return None
-        start_time = _t(self.status.get("startTime")) or self.now
         if self.sandbox_ready_at() is None:
-            due = start_time + timings.SANDBOX_READY + self.faults.start_delay
-            return due, "sandbox", None
+            return self.sandbox_due(), "sandbox", None
         best: tuple[datetime, str, _Container | None] | None = None
 
         def consider(due: datetime | None, what: str, c: _Container) -> None:
@@ -1026,7 +1060,13 @@ class _PodRun:
             due, what, c = step
             if due > self.now:
                 return due
-            self.apply(what, c)
+            if what == "sandbox" and due < self.now <= due + timings.IMAGE_PULL:
+                # Made on time by an earlier sync and not written, since the pulls it began
+                # are not over (see `plan_pod`); that sync reported its events. (Found later,
+                # the kubelet was not running then: the sandbox is made now.)
+                self.make_sandbox(replay=True)
+            else:
+                self.apply(what, c)
             self.refresh()
             self.stepped = True
         return self.now + timings.POD_SYNC
@@ -1108,7 +1148,15 @@ def plan_pod(
         if not run.stepped:
             run.refresh()  # readiness can change without a transition (a fault annotation)
         run.lost_readiness(original)
-    if run.status != original:
+    if run.pulling_since_sandbox(original):
+        # The pod worker is still in the sync that began when the pod was first seen: it made
+        # the sandbox and is pulling the images. A real kubelet writes the pod's next status
+        # when that sync ends (a container started, a pull failed), so a watch shows one
+        # ContainerCreating row; the sync that writes it makes the sandbox again, without its
+        # events (`advance`), which only the sync the kubelet woke up for reports.
+        if not due:
+            run.events.clear()
+    elif run.status != original:
         outcome.status = run.status
     outcome.events = run.events
     outcome.wake_at = wake

@@ -14,7 +14,9 @@ from datetime import timedelta
 # --- Pod start-up (kubelet) ------------------------------------------------------------------
 
 SANDBOX_READY = timedelta(seconds=1)
-"""Bind → pod sandbox ready (PodReadyToStartContainers=True, pod IP assigned)."""
+"""Bind → pod sandbox ready (pod IP assigned, image pulls begin). PodReadyToStartContainers=True
+and the IP are written with the next status: at once when the images are present, else when
+the pulls end."""
 
 IMAGE_PULL = timedelta(seconds=1)
 """A pull from a registry; the `Pulled` event reports this duration."""

@@ -202,7 +202,7 @@ def test_a_transaction_written_while_it_runs_stores_what_one_commit_would(
     _scale_up(tmp_path / "spilled")
     assert len(spills) > 10
     at_commit, spilled = _stored_rows(tmp_path / "at-commit"), _stored_rows(tmp_path / "spilled")
-    assert len(at_commit["changes"]) > 50 and len(at_commit["events"]) > 20
+    assert len(at_commit["changes"]) > 40 and len(at_commit["events"]) > 20
     for table in ("objects", "events", "changes", "meta"):
         assert spilled[table] == at_commit[table], table
 

@@ -370,13 +370,12 @@ def test_watch_streams_one_row_per_change_like_the_seed(cli: Cli) -> None:
     assert lines(result.out) == [
         "NAME    READY   STATUS              RESTARTS   AGE",
         "web-0   0/1     ContainerCreating   0          0s",
-        "web-0   0/1     ContainerCreating   0          1s",
         "web-0   1/1     Running             0          2s",
-        # As in the seed: created, bound to a node, then the kubelet's first status.
+        # As in the seed: created, bound to a node, the kubelet's first status, then the
+        # status written once the image is pulled and the container started.
         "web-1   0/1     Pending             0          0s",
         "web-1   0/1     Pending             0          0s",
         "web-1   0/1     ContainerCreating   0          0s",
-        "web-1   0/1     ContainerCreating   0          1s",
         "web-1   1/1     Running             0          2s",
     ]
     assert result.err == ""
@@ -399,14 +398,14 @@ def test_watch_rows_keep_the_widths_printed_before(cli: Cli) -> None:
 def test_watch_only_skips_the_list(cli: Cli) -> None:
     cli("apply", "-f", "manifests/web.yaml")
     result = cli("get", "pods", "--watch-only", "--timeout", "10s")
+    # web-0's ContainerCreating was written before the watch began: not shown. The header
+    # takes the first row's widths, which later rows keep or exceed, as kubectl's do.
     assert lines(result.out) == [
-        "NAME    READY   STATUS              RESTARTS   AGE",
-        "web-0   0/1     ContainerCreating   0          1s",
-        "web-0   1/1     Running             0          2s",
-        "web-1   0/1     Pending             0          0s",
-        "web-1   0/1     Pending             0          0s",
+        "NAME    READY   STATUS    RESTARTS   AGE",
+        "web-0   1/1     Running   0          2s",
+        "web-1   0/1     Pending   0          0s",
+        "web-1   0/1     Pending   0          0s",
         "web-1   0/1     ContainerCreating   0          0s",
-        "web-1   0/1     ContainerCreating   0          1s",
         "web-1   1/1     Running             0          2s",
     ]
 

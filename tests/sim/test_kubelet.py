@@ -200,16 +200,22 @@ def test_a_bound_pod_is_container_creating_at_once_with_pending_conditions() -> 
 
 def test_a_pod_runs_and_is_ready_two_seconds_after_binding_with_the_kubelet_events() -> None:
     c = cluster(make_pod())
+    run_to(c, 0)
+    first = pod_status(c)
+    # The sandbox is ready at 1 s and the pull begins, inside the pod sync that wrote the first
+    # status: the status is written again only when that sync ends, with the container started
+    # (one ContainerCreating row in a watch, as on a real cluster).
     run_to(c, 1)
-    assert pod_status(c)["podIP"] == "10.244.1.2"
-    assert pod_status(c)["podIPs"] == [{"ip": "10.244.1.2"}]
-    assert pod_status(c)["phase"] == "Pending"
+    assert pod_status(c) is first
+    assert [e[:3] for e in timeline(c)] == [(1, "Normal", "Pulling")]
     run_to(c, 2)
     status = pod_status(c)
     ref = normalize_image("nginx:1.25")
     assert status["phase"] == "Running"
+    assert status["podIP"] == "10.244.1.2"
+    assert status["podIPs"] == [{"ip": "10.244.1.2"}]
     assert conditions(status) == [
-        ("PodReadyToStartContainers", "True", "2026-01-01T00:00:01Z"),
+        ("PodReadyToStartContainers", "True", "2026-01-01T00:00:02Z"),
         ("Initialized", "True", "2026-01-01T00:00:00Z"),
         ("Ready", "True", "2026-01-01T00:00:02Z"),
         ("ContainersReady", "True", "2026-01-01T00:00:02Z"),
@@ -279,7 +285,7 @@ def test_pods_on_a_node_get_consecutive_ips_and_a_recreated_pod_a_new_one() -> N
 
 def test_pods_on_node_two_get_ips_from_its_pod_cidr() -> None:
     c = cluster(make_pod(node="node-2"), node=make_node("node-2", "172.18.0.3"))
-    run_to(c, 1)
+    run_to(c, 2)
     assert pod_status(c)["podIP"] == "10.244.2.2"
     assert pod_status(c)["hostIP"] == "172.18.0.3"
 
@@ -436,6 +442,56 @@ def test_a_back_off_retry_is_reported_once_however_often_the_node_is_synced_then
     fresh = Kubelet()
     fresh.all_keys(c)
     assert backoff_events(fresh.reconcile(c, key, at(27))) == []
+
+
+def plan_summary(plan: Plan) -> list[str]:
+    return [
+        a.reason if isinstance(a, RecordEvent) else f"{type(a).__name__} {a.kind}"  # type: ignore[attr-defined]
+        for a in plan.actions
+    ]
+
+
+def test_the_pull_a_sandbox_begins_is_reported_once_and_written_when_it_ends() -> None:
+    """The sandbox made at 1 s writes nothing (the pod sync that made it goes on pulling) and
+    only the sync the kubelet asked for then reports Pulling; a sync in between, of this
+    kubelet or of a new one, does nothing; the pull's end writes the status."""
+    c = cluster(make_pod())
+    kubelet = Kubelet()
+    c.run([kubelet], until=at(0))
+    key = ("", "node-1")
+    assert plan_summary(kubelet.reconcile(c, key, at(1))) == ["Pulling"]
+    assert plan_summary(kubelet.reconcile(c, key, at(1))) == []
+    fresh = Kubelet()
+    fresh.all_keys(c)
+    assert plan_summary(fresh.reconcile(c, key, at(1))) == []
+    assert plan_summary(fresh.reconcile(c, key, at(1.5))) == []
+    assert plan_summary(fresh.reconcile(c, key, at(2))) == [
+        "UpdateStatus Node",  # the pulled image joins the node's list
+        "Pulled",
+        "Created",
+        "Started",
+        "UpdateStatus Pod",
+    ]
+
+
+def test_a_kubelet_back_after_the_pull_would_have_ended_makes_the_sandbox_then() -> None:
+    """A node down from just after the pod's first status until 20 s: its kubelet did not make
+    the sandbox at 1 s, so it makes it, and pulls, once it runs again."""
+    c = cluster(make_pod())
+    run_to(c, 0.5)
+    node = c.obj("Node", "node-1")
+    node["metadata"]["annotations"] = {"sim.stsctl.io/down": "true"}
+    run_to(c, 20)
+    assert timeline(c) == []
+    del node["metadata"]["annotations"]
+    run_to(c, 22)
+    assert [e[:3] for e in timeline(c)] == [
+        (20, "Normal", "Pulling"),
+        (21, "Normal", "Pulled"),
+        (21, "Normal", "Created"),
+        (21, "Normal", "Started"),
+    ]
+    assert container(c)["state"] == {"running": {"startedAt": "2026-01-01T00:00:21Z"}}
 
 
 def test_an_image_pull_error_alternates_between_err_image_pull_and_image_pull_back_off() -> None:
