@@ -348,6 +348,13 @@ def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
     return min(a, b)
 
 
+def _during_first_pulls(made: datetime, at: datetime) -> bool:
+    """Whether `at` falls after the sandbox made at `made` and by the end of the pulls it
+    began (a pull, or a failing one, takes IMAGE_PULL): the instants at which the pod sync that
+    made it may still be unwritten (see `plan_pod`)."""
+    return made < at <= made + timings.IMAGE_PULL
+
+
 def _private_status(status: Obj) -> Obj:
     """A copy of a pod status that `_PodRun` may change in place.
 
@@ -536,7 +543,7 @@ class _PodRun:
             return None
         written = _t(cond.get("lastTransitionTime"))
         made = self.sandbox_due()
-        if written is None or made < written <= made + timings.IMAGE_PULL:
+        if written is None or _during_first_pulls(made, written):
             return made
         return written
 
@@ -1060,7 +1067,7 @@ class _PodRun:
             due, what, c = step
             if due > self.now:
                 return due
-            if what == "sandbox" and due < self.now <= due + timings.IMAGE_PULL:
+            if what == "sandbox" and _during_first_pulls(due, self.now):
                 # Made on time by an earlier sync and not written, since the pulls it began
                 # are not over (see `plan_pod`); that sync reported its events. (Found later,
                 # the kubelet was not running then: the sandbox is made now.)
