@@ -36,9 +36,19 @@ def load_manifest(name: str) -> list[Obj]:
 class Cluster:
     """A fresh local cluster under `home`, invariants checked after every step."""
 
-    def __init__(self, home: Path, *, nodes: int | None = None, strict: bool = True) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        nodes: int | None = None,
+        strict: bool = True,
+        wall: Callable[[], float] | None = None,
+    ) -> None:
+        """`wall`: the wall clock a fresh cluster's simulated time starts from (default: the
+        real one)."""
         self.checker = InvariantChecker(strict=strict)
-        self.backend = LocalBackend(home, nodes=nodes, on_step=self.checker)
+        clock = {"wall": wall} if wall is not None else {}
+        self.backend = LocalBackend(home, nodes=nodes, on_step=self.checker, **clock)
         self.namespace = "default"
 
     # --- user actions ---------------------------------------------------------------------------

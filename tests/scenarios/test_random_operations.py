@@ -7,13 +7,16 @@ pass. The `InvariantChecker` asserts the StatefulSet guarantees after every simu
 the end the operator undoes the damage (nodes up, faults gone, partition 0, RollingUpdate) and
 deletes what stays stuck, as the forced-rollback docs say to; the set must then converge: every
 ordinal Running and Ready at the update revision, the status counting them, one bound claim per
-ordinal.
+ordinal. The same actions taken as separate commands (the cluster reopened after each, as by a
+new process) must end in the same cluster, events included, as when taken in one process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +24,7 @@ import pytest
 from stsctl.core.podstate import is_running_and_ready, is_terminating, pod_revision
 from stsctl.errors import NotFoundError
 from tests.scenarios.cluster import Cluster
-from tests.scenarios.tutorial import POLICIES, POLICY_IDS, web
+from tests.scenarios.tutorial import POLICIES, POLICY_IDS, nginx_service, standard_class, web
 
 IMAGES = ["nginx:1.25", "nginx:1.26", "nginx:1.27"]
 TEMPLATE_FAULTS = {
@@ -304,3 +307,63 @@ def test_random_operations_keep_the_guarantees_and_converge(
     tutorial.run_until(gone, timeout=300, what="pods (and claims) gone")
     if when_deleted == "Retain":
         assert names <= set(tutorial.claims()), operator.log
+
+
+# --- one process or many ---------------------------------------------------------------------
+
+KINDS = (
+    "Pod",
+    "StatefulSet",
+    "ControllerRevision",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "EndpointSlice",
+    "Service",
+    "Node",
+    "Event",
+)
+
+
+def _comparable(obj: Any) -> Any:
+    """`obj` without what only tells the order of writes within one instant: resourceVersions,
+    uids (objects made in the same instant may be made in another order) and event names (the
+    event's creation time in nanoseconds, made unique in that order)."""
+    if isinstance(obj, list):
+        return [_comparable(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out = {k: _comparable(v) for k, v in obj.items() if k not in ("resourceVersion", "uid")}
+    if obj.get("kind") == "Event":
+        del out["metadata"]["name"]
+    return out
+
+
+def _run_as_commands(home: Path, seed: int, policy: str, *, reopen: bool) -> dict[str, list[str]]:
+    cluster = Cluster(home, wall=lambda: 1_800_000_000.0)
+    cluster.create(standard_class(), nginx_service())
+    cluster.create(web(replicas=3, policy=policy, image=IMAGES[0]))
+    cluster.run_until_ready("web")
+    operator = Operator(cluster, random.Random(seed))
+    for _ in range(OPERATIONS):
+        operator.step()
+        if reopen:
+            cluster.backend.close()  # the next action is another command, a new process
+    listed = {}
+    for kind in KINDS:
+        items = cluster.backend.list(kind, None)["items"]
+        listed[kind] = sorted(json.dumps(_comparable(o), sort_keys=True) for o in items)
+    return listed
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=POLICY_IDS)
+@pytest.mark.parametrize("seed", range(6))
+def test_the_same_operations_as_separate_commands_end_in_the_same_cluster(
+    tmp_path: Path, policy: str, seed: int
+) -> None:
+    """Every action in a process of its own (the cluster reopened, every controller resyncing
+    from the store) or all in one: the same objects and events, each pod's progress and every
+    kubelet event included (none repeated by a resync, none lost between processes)."""
+    one = _run_as_commands(tmp_path / "one", seed, policy, reopen=False)
+    many = _run_as_commands(tmp_path / "many", seed, policy, reopen=True)
+    for kind in KINDS:
+        assert one[kind] == many[kind], kind
