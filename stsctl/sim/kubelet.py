@@ -1074,8 +1074,10 @@ class _PodRun:
                 self.make_sandbox(replay=True)
             else:
                 self.apply(what, c)
-            self.refresh()
             self.stepped = True
+            if what == "sandbox" and self.pulling_since_sandbox(self.pod.get("status") or {}):
+                continue  # not written (see `plan_pod`): its conditions need no recomputing
+            self.refresh()
         return self.now + timings.POD_SYNC
 
     # -- termination ----------------------------------------------------------------------------
