@@ -397,6 +397,7 @@ class _PodRun:
 
     __slots__ = (
         "_refs",
+        "_sandbox_due",
         "ctx",
         "due",
         "events",
@@ -431,6 +432,7 @@ class _PodRun:
         self.events: list[RecordEvent] = []
         # the pod's ObjectReference by fieldPath (None: the pod itself), made for the first event
         self._refs: dict[str | None, Obj] | None = None
+        self._sandbox_due: datetime | None = None
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
         self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
@@ -530,8 +532,14 @@ class _PodRun:
 
     def sandbox_due(self) -> datetime:
         """When the pod's sandbox is ready (its pulls or starts begin)."""
-        start_time = _t(self.status.get("startTime")) or self.now
-        return start_time + timings.SANDBOX_READY + self.faults.start_delay
+        due = self._sandbox_due
+        if due is None:
+            start_time = _t(self.status.get("startTime"))
+            if start_time is None:
+                return self.now + timings.SANDBOX_READY + self.faults.start_delay
+            # startTime, once set, stays: the answer is kept for the run's many questions
+            due = self._sandbox_due = start_time + timings.SANDBOX_READY + self.faults.start_delay
+        return due
 
     def sandbox_ready_at(self) -> datetime | None:
         """When the sandbox became ready (None: not yet).
