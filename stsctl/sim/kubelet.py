@@ -435,7 +435,8 @@ class _PodRun:
         self._sandbox_due: datetime | None = None
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
-        self.stepped = False  # whether `advance` applied a transition (and refreshed after it)
+        # whether `advance` applied a transition (and refreshed after it, if it is written)
+        self.stepped = False
         # Whether the retries of failed pod syncs falling due now are to be reported (see
         # `plan_pod`), and the containers whose retry was reported (once each).
         self.due = due
@@ -535,10 +536,9 @@ class _PodRun:
         due = self._sandbox_due
         if due is None:
             start_time = _t(self.status.get("startTime"))
-            if start_time is None:
-                return self.now + timings.SANDBOX_READY + self.faults.start_delay
-            # startTime, once set, stays: the answer is kept for the run's many questions
-            due = self._sandbox_due = start_time + timings.SANDBOX_READY + self.faults.start_delay
+            due = (start_time or self.now) + timings.SANDBOX_READY + self.faults.start_delay
+            if start_time is not None:
+                self._sandbox_due = due  # startTime, once set, stays: kept for the run
         return due
 
     def sandbox_ready_at(self) -> datetime | None:
