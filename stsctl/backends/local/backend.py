@@ -38,10 +38,9 @@ from stsctl.backends.local.state import (
     ClusterState,
     Meta,
     format_precise,
-    object_key,
     parse_precise,
 )
-from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, dumps
+from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, encode_body
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
 
@@ -221,10 +220,10 @@ class _Persister:
         rows = []
         for change in changes:
             obj = change.obj
-            key = object_key(obj)
+            key = change.key
             keys.append(key)
             logged[key] = obj
-            rows.append((change.rv, change.type, *key, dumps(obj)))
+            rows.append((change.rv, change.type, *key, encode_body(obj)))
         self.store.append_changes(rows)
         return keys
 
@@ -241,7 +240,7 @@ class _Persister:
             if logged.get(key) is obj:
                 copies.append((rv, meta.get("uid", "")))
             else:
-                rows.append((*key, meta.get("uid", ""), rv, dumps(obj)))
+                rows.append((*key, meta.get("uid", ""), rv, encode_body(obj)))
         self.store.write_objects(rows)
         self.store.copy_objects(copies)
 

@@ -143,6 +143,7 @@ class Change(NamedTuple):
     rv: int
     type: str  # ADDED, MODIFIED, DELETED
     obj: Obj
+    key: ObjectKey
 
 
 class ClusterState:
@@ -252,14 +253,14 @@ class ClusterState:
         self._index(obj, old, key)
         self.dirty[key] = obj
         change = "ADDED" if old is None else "MODIFIED"
-        self._log(change, obj)
+        self._log(change, obj, key)
         for listener in tuple(self.listeners):  # a listener may add another
             listener(change, obj, old)
 
-    def _log(self, change: str, obj: Obj) -> None:
+    def _log(self, change: str, obj: Obj, key: ObjectKey) -> None:
         """Log a change: every write is one entry, as every write to etcd is one watch event (a
         pod's creation, its binding and the kubelet's first status are three `get -w` rows)."""
-        self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
+        self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj, key))
 
     def remove(self, kind: str, namespace: str | None, name: str) -> Obj | None:
         """Remove an object for good; the DELETED change carries a new resourceVersion."""
@@ -282,7 +283,7 @@ class ClusterState:
         self.dirty[key] = None
         rv = self.next_resource_version()
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
-        self.changes.append(Change(rv, "DELETED", gone))
+        self.changes.append(Change(rv, "DELETED", gone, key))
         for listener in tuple(self.listeners):  # a listener may add another
             listener("DELETED", gone, old)
         return gone
@@ -340,7 +341,9 @@ class ClusterState:
     def log_change(self, change: str, obj: Obj) -> None:
         """Log a change to an object kept outside the working set (events). Listeners are not
         told: they watch the working set (no controller watches events)."""
-        self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj))
+        self.changes.append(
+            Change(int(obj["metadata"]["resourceVersion"]), change, obj, object_key(obj))
+        )
 
     def take_changes(self) -> builtins.list[Change]:
         """The change-log entries gathered so far; forgets them (the rows stay dirty)."""
