@@ -209,21 +209,22 @@ class _Persister:
         self.store = store
         self.state = state
         self.events = events
-        self._logged: dict[ObjectKey, Obj] = {}  # the state each object's last entry holds
+        # the last entry of each object (not event) logged in this transaction
+        self._logged: dict[ObjectKey, Change] = {}
         self._written: dict[ObjectKey, Obj] = {}  # the state each object's row holds
         self._spills = 0
 
-    def _write_log(self, changes: builtins.list[Change]) -> builtins.list[ObjectKey]:
-        """Append `changes` to the change log; the key of each."""
+    def _write_log(self, changes: builtins.list[Change]) -> dict[ObjectKey, None]:
+        """Append `changes` to the change log; the keys of the objects (not events) among them."""
         logged = self._logged
-        keys = []
+        keys: dict[ObjectKey, None] = {}
         rows = []
         for change in changes:
-            obj = change.obj
             key = change.key
-            keys.append(key)
-            logged[key] = obj
-            rows.append((change.rv, change.type, *key, encode_body(obj)))
+            if key[0] != "Event":  # events have rows of their own (`EventRecorder.write`)
+                logged[key] = change
+                keys[key] = None
+            rows.append((change.rv, change.type, *key, encode_body(change.obj)))
         self.store.append_changes(rows)
         return keys
 
@@ -235,12 +236,13 @@ class _Persister:
             if written.get(key) is obj:
                 continue
             written[key] = obj
-            meta = obj["metadata"]
-            rv = int(meta["resourceVersion"])
-            if logged.get(key) is obj:
-                copies.append((rv, meta.get("uid", "")))
+            entry = logged.get(key)
+            if entry is not None and entry.obj is obj:
+                copies.append((entry.rv, obj["metadata"].get("uid", "")))
             else:
-                rows.append((*key, meta.get("uid", ""), rv, encode_body(obj)))
+                meta = obj["metadata"]
+                uid = meta.get("uid", "")
+                rows.append((*key, uid, int(meta["resourceVersion"]), encode_body(obj)))
         self.store.write_objects(rows)
         self.store.copy_objects(copies)
 
@@ -257,13 +259,13 @@ class _Persister:
         """Write the change-log entries, objects and events not written yet."""
         store, state = self.store, self.state
         dirty, changes = state.take_dirty()
-        logged = self._write_log(changes)
+        self._write_log(changes)
         store.delete_objects(key for key, obj in dirty.items() if obj is None)
         self._write_objects((key, obj) for key, obj in dirty.items() if obj is not None)
         self.events.flush(state.meta.sim_time)
         self._logged.clear()
         self._written.clear()
-        if logged or self._spills:
+        if changes or self._spills:
             floor = store.trim_changes()
             if floor is not None:
                 state.meta.changes_floor = floor
