@@ -9,7 +9,9 @@ A controller may also have `update_matters(old, new) -> bool`: whether an update
 object from `old` to `new` can give it work. An update that cannot is not offered to `keys_for`,
 as a real controller's informer update handler drops it (the EndpointSlice controller ignores
 a pod update that changes neither its labels nor its readiness, addresses or deletion).
-Additions and deletions are always offered.
+Additions and deletions are always offered. A controller may also name, in `status_blind`,
+the watched kinds whose status writes (the status subresource: nothing else changes) cannot give
+it work, whatever `update_matters` would say; those writes are not even offered to it.
 """
 
 from __future__ import annotations

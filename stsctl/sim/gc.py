@@ -174,6 +174,7 @@ class GarbageCollector:
 
     # The graph builder acts on an update only when owner references or the deletion changed.
     update_matters = staticmethod(ownership_changed)
+    status_blind: tuple[str, ...] = watches
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         """Like the graph builder, only changes that can give the collector work: the object

@@ -252,6 +252,7 @@ class NodeLifecycleController:
 
     name = COMPONENT
     watches: tuple[str, ...] = ("Node", "Pod")
+    status_blind: tuple[str, ...] = ("Pod",)  # see `update_matters`
 
     def __init__(self) -> None:
         # Per node name: the node object last asked about and whether its pods matter.

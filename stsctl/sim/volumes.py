@@ -1053,6 +1053,7 @@ class ProtectionController:
 
     name = "pvc-protection-controller"
     watches: tuple[str, ...] = ("PersistentVolumeClaim", "PersistentVolume", "Pod")
+    status_blind: tuple[str, ...] = ("Pod",)  # see `update_matters`
 
     def update_matters(self, old: Obj, new: Obj) -> bool:
         """A pod update matters only if it changes which claims the pod holds (its spec) or its

@@ -340,3 +340,34 @@ def test_an_update_that_does_not_matter_to_a_controller_is_not_offered_to_it(
     assert log == ["labels:x", "labels:x"]
     cluster.delete("ConfigMap", "x")  # and so is a deletion
     assert log == ["labels:x", "labels:x", "labels:x"]
+
+
+@dataclass
+class StatusBlindPodWatcher(Recorder):
+    """A Recorder of pods that declares their status writes of no concern to it."""
+
+    watches: tuple[str, ...] = ("Pod",)
+    status_blind: tuple[str, ...] = ("Pod",)
+
+
+def test_a_status_write_is_not_offered_to_a_controller_blind_to_that_kinds_status(
+    tmp_path: Path,
+) -> None:
+    log: list[str] = []
+    seen: list[str] = []
+    cluster = backend(
+        tmp_path, StatusBlindPodWatcher("blind", log), Recorder("all", seen, watches=("Pod",))
+    )
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+    }
+    cluster.create(pod)
+    assert (log, seen) == (["blind:p"], ["all:p"])
+    status = {"status": {"conditions": [{"type": "Example", "status": "True"}]}}
+    cluster.patch("Pod", "p", None, status, "merge", subresource="status")
+    assert (log, seen) == (["blind:p"], ["all:p", "all:p"])  # offered to the other one only
+    cluster.patch("Pod", "p", None, {"metadata": {"labels": {"l": "1"}}}, "merge")
+    assert (log, seen) == (["blind:p", "blind:p"], ["all:p", "all:p", "all:p"])

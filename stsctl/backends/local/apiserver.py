@@ -532,9 +532,18 @@ class ApiServer:
         new["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
         return new == existing
 
-    def _write(self, new: Obj, existing: Obj, dry_run: bool, *, changed: bool = False) -> Obj:
+    def _write(
+        self,
+        new: Obj,
+        existing: Obj,
+        dry_run: bool,
+        *,
+        changed: bool = False,
+        status_only: bool = False,
+    ) -> Obj:
         """Store an update (or drop the object when its last finalizer went while deleting).
-        `changed` says the caller already knows `new` differs from `existing`."""
+        `changed` says the caller already knows `new` differs from `existing`; `status_only`,
+        that only its status does."""
         new_meta = new["metadata"]
         if not changed and self._unchanged(new, existing):
             return existing  # a no-op update writes nothing and keeps the resourceVersion
@@ -554,7 +563,7 @@ class ApiServer:
             gone = self.state.remove(new["kind"], new_meta.get("namespace"), new_meta["name"])
             return gone or new
         new_meta["resourceVersion"] = str(self.state.next_resource_version())
-        self.state.put(new)
+        self.state.put(new, status_only=status_only)
         return new
 
     def update_status(
@@ -580,7 +589,7 @@ class ApiServer:
         new = {**existing, "metadata": dict(existing["metadata"]), "status": body}
         if not internal:
             admission.validate_update(existing, new, rk)
-        return self._write(new, existing, dry_run, changed=True)
+        return self._write(new, existing, dry_run, changed=True, status_only=True)
 
     def bind(self, namespace: str, name: str, node_name: str, status: Obj) -> Obj:
         """The pods/binding subresource (the pod registry's `assignPod`): set `spec.nodeName`

@@ -164,9 +164,9 @@ class Session:
         self._engine = self._make_engine()
         return self._engine
 
-    def _on_first_write(self, change: str, obj: Obj, old: Obj | None) -> None:
+    def _on_first_write(self, change: str, obj: Obj, old: Obj | None, status_only: bool) -> None:
         # Mid-write: the engine only queues work here; the session settles it at its end.
-        self._start_engine().on_change(change, obj, old)
+        self._start_engine().on_change(change, obj, old, status_only)
 
     def close(self) -> None:
         if self._engine is None:

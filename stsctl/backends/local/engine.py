@@ -106,16 +106,17 @@ class Engine:
         # key is found by skipping every key already deleted, which made draining a queue of
         # thousands of keys (one per pod) quadratic.
         self._queues: list[OrderedDict[Key, None]] = [OrderedDict() for _ in self.controllers]
-        # kind -> (queue, keys_for, update_matters or None) of every controller watching it,
-        # in registry order
+        # kind -> (queue, keys_for, update_matters or None, whether status writes are ignored)
+        # of every controller watching it, in registry order
         self._watchers: dict[
-            str, list[tuple[OrderedDict[Key, None], KeysFor, UpdateFilter | None]]
+            str, list[tuple[OrderedDict[Key, None], KeysFor, UpdateFilter | None, bool]]
         ] = {}
         for index, controller in enumerate(self.controllers):
             matters = getattr(controller, "update_matters", None)
+            status_blind = getattr(controller, "status_blind", ())
             for kind in controller.watches:
                 self._watchers.setdefault(kind, []).append(
-                    (self._queues[index], controller.keys_for, matters)
+                    (self._queues[index], controller.keys_for, matters, kind in status_blind)
                 )
         self._wakes: list[tuple[datetime, int, int, Key]] = []
         self._wake_of: dict[tuple[int, Key], datetime] = {}
@@ -182,17 +183,22 @@ class Engine:
 
     # --- Queues --------------------------------------------------------------------------------
 
-    def on_change(self, change: str, obj: Obj, old: Obj | None = None) -> None:
-        """An object changed (from `old`): queue the keys of every controller watching its kind
-        (for an update, of those to which it matters; see `sim.controller`)."""
+    def on_change(
+        self, change: str, obj: Obj, old: Obj | None = None, status_only: bool = False
+    ) -> None:
+        """An object changed (from `old`; `status_only`: a status write): queue the keys of
+        every controller watching its kind (for an update, of those to which it matters; see
+        `sim.controller`)."""
         self._changed = True
         watchers = self._watchers.get(obj.get("kind", ""))
         if not watchers:
             return
         state = self.state
         before = old if change == "MODIFIED" else None
-        for queue, keys_for, matters in watchers:
-            if before is not None and matters is not None and not matters(before, obj):
+        for queue, keys_for, matters, status_blind in watchers:
+            if before is not None and (
+                (status_only and status_blind) or (matters is not None and not matters(before, obj))
+            ):
                 continue
             for key in keys_for(obj, state):
                 queue[key] = None

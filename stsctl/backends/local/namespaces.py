@@ -28,6 +28,7 @@ class NamespaceController:
     watches = ("Namespace", *NAMESPACED_KINDS)
     # A terminating namespace waits for deletions: other updates give it nothing to do.
     update_matters = staticmethod(ownership_changed)
+    status_blind = watches
 
     def keys_for(self, obj: dict[str, Any], view: ClusterView) -> Iterable[Key]:
         meta = obj["metadata"]

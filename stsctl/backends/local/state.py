@@ -23,7 +23,8 @@ from typing import Any, NamedTuple
 from stsctl.backends.local.store import ObjectKey
 
 Obj = dict[str, Any]
-ChangeListener = Callable[[str, Obj, "Obj | None"], None]  # (change, object, previous)
+ChangeListener = Callable[[str, Obj, "Obj | None", bool], None]
+"""(change, object, previous, whether only its status changed: a status subresource write)"""
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _UID_NAMESPACE = uuid.UUID("6f1c8d1e-4c5b-5a51-9a8e-57a7c7e1d001")
@@ -246,8 +247,9 @@ class ClusterState:
 
     # --- Writes ------------------------------------------------------------------------------
 
-    def put(self, obj: Obj) -> None:
-        """Store `obj` (already carrying its new resourceVersion) and log the change."""
+    def put(self, obj: Obj, *, status_only: bool = False) -> None:
+        """Store `obj` (already carrying its new resourceVersion) and log the change.
+        `status_only`: only its status (and resourceVersion) changed."""
         key = object_key(obj)
         old = self.get(*key)
         self._index(obj, old, key)
@@ -255,7 +257,7 @@ class ClusterState:
         change = "ADDED" if old is None else "MODIFIED"
         self._log(change, obj, key)
         for listener in tuple(self.listeners):  # a listener may add another
-            listener(change, obj, old)
+            listener(change, obj, old, status_only)
 
     def _log(self, change: str, obj: Obj, key: ObjectKey) -> None:
         """Log a change: every write is one entry, as every write to etcd is one watch event (a
@@ -285,7 +287,7 @@ class ClusterState:
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
         self.changes.append(Change(rv, "DELETED", gone, key))
         for listener in tuple(self.listeners):  # a listener may add another
-            listener("DELETED", gone, old)
+            listener("DELETED", gone, old, False)
         return gone
 
     def _index(self, obj: Obj, old: Obj | None, key: ObjectKey) -> None:
