@@ -214,7 +214,8 @@ class EventRecorder:
     def __init__(self, store: Store, state: ClusterState) -> None:
         self.store = store
         self.state = state
-        self._pending: dict[tuple[str, str], tuple[str, Obj]] = {}
+        # (namespace, name) -> (aggregation key, the event, its resourceVersion)
+        self._pending: dict[tuple[str, str], tuple[str, Obj, int]] = {}
         self._unwritten: dict[tuple[str, str], None] = {}  # pending keys changed since written
         self._by_key: dict[str, tuple[str, str]] = {}
         self._deleted: set[tuple[str, str]] = set()
@@ -304,8 +305,7 @@ class EventRecorder:
             }
             if updated.get("message") != message:
                 updated["message"] = message
-            self._keep(key, updated)
-            self.state.log_change("MODIFIED", updated)
+            self._keep(key, updated, rv, "MODIFIED")
             return updated
         namespace = ref.get("namespace") or "default"
         source: Obj = {"component": event.component}
@@ -333,8 +333,7 @@ class EventRecorder:
             "reportingComponent": event.component,
             "reportingInstance": event.host,
         }
-        self._keep(key, obj)
-        self.state.log_change("ADDED", obj)
+        self._keep(key, obj, rv, "ADDED")
         return obj
 
     def _new_name(self, ref: Obj) -> str:
@@ -366,12 +365,15 @@ class EventRecorder:
         self.state.meta.event_nanos = nanos
         return nanos
 
-    def _keep(self, agg_key: str, obj: Obj) -> None:
-        key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
-        self._pending[key] = (agg_key, obj)
+    def _keep(self, agg_key: str, obj: Obj, rv: int, change: str) -> None:
+        """Keep the event written (`obj`, at resourceVersion `rv`) and log the `change`."""
+        meta = obj["metadata"]
+        key = (meta["namespace"], meta["name"])
+        self._pending[key] = (agg_key, obj, rv)
         self._unwritten[key] = None
         self._by_key[agg_key] = key
         self._deleted.discard(key)
+        self.state.log_change(change, obj, rv, ("Event", *key))
 
     def _find(self, agg_key: str) -> Obj | None:
         key = self._by_key.get(agg_key)
@@ -414,7 +416,7 @@ class EventRecorder:
             seen.add(key)
             pending = self._pending.get(key)
             out.append(pending[1] if pending is not None else obj)
-        for key, (_, obj) in self._pending.items():
+        for key, (_, obj, _) in self._pending.items():
             if key not in seen and (namespace is None or key[0] == namespace):
                 out.append(obj)
         return out
@@ -431,7 +433,7 @@ class EventRecorder:
         self._deleted.add(key)
         rv = self.state.next_resource_version()
         gone = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rv)}}
-        self.state.log_change("DELETED", gone)
+        self.state.log_change("DELETED", gone, rv, ("Event", *key))
         return gone
 
     def write(self) -> None:
@@ -442,10 +444,8 @@ class EventRecorder:
         pending = self._pending
         rows = []
         for position, key in enumerate(self._unwritten):
-            agg_key, obj = pending[key]
-            rows.append(
-                (int(obj["metadata"]["resourceVersion"]), agg_key, obj["lastTimestamp"], position)
-            )
+            agg_key, obj, rv = pending[key]
+            rows.append((rv, agg_key, obj["lastTimestamp"], position))
         self._unwritten.clear()
         self.store.copy_events(rows)
         self._write_sources(micros(self.state.meta.sim_time))

@@ -340,12 +340,11 @@ class ClusterState:
             if keys is not None:
                 keys.pop(key, None)
 
-    def log_change(self, change: str, obj: Obj) -> None:
+    def log_change(self, change: str, obj: Obj, rv: int, key: ObjectKey) -> None:
         """Log a change to an object kept outside the working set (events). Listeners are not
-        told: they watch the working set (no controller watches events)."""
-        self.changes.append(
-            Change(int(obj["metadata"]["resourceVersion"]), change, obj, object_key(obj))
-        )
+        told: they watch the working set (no controller watches events). `rv`: its
+        resourceVersion; `key`: its `object_key`."""
+        self.changes.append(Change(rv, change, obj, key))
 
     def take_changes(self) -> builtins.list[Change]:
         """The change-log entries gathered so far; forgets them (the rows stay dirty)."""
