@@ -398,6 +398,8 @@ class _PodRun:
     __slots__ = (
         "_refs",
         "_sandbox_due",
+        "_sandbox_ready",
+        "_sandbox_ready_known",
         "ctx",
         "due",
         "events",
@@ -433,6 +435,8 @@ class _PodRun:
         # the pod's ObjectReference by fieldPath (None: the pod itself), made for the first event
         self._refs: dict[str | None, Obj] | None = None
         self._sandbox_due: datetime | None = None
+        self._sandbox_ready: datetime | None = None
+        self._sandbox_ready_known = False  # whether `_sandbox_ready` is worked out
         generation = meta(pod).get("generation")
         self.generation: int | None = generation if isinstance(generation, int) else None
         # whether `advance` applied a transition (and refreshed after it, if it is written)
@@ -522,6 +526,7 @@ class _PodRun:
             self.status["hostIP"] = host_ip
             self.status["hostIPs"] = [{"ip": host_ip}]
         self.status["startTime"] = format_time(self.now)
+        self._sandbox_ready_known = False  # (it depends on startTime)
         if "qosClass" not in self.status:  # the API server sets it when the pod is created
             self.status["qosClass"] = qos_class(self.spec)
         self.status["initContainerStatuses"] = [self._default_status(c) for c in self.inits]
@@ -545,15 +550,19 @@ class _PodRun:
         """When the sandbox became ready (None: not yet).
 
         The condition says when the kubelet wrote it: when the sandbox was made, or, when its
-        containers' images had to be pulled, once the pulls ended (see `plan_pod`)."""
+        containers' images had to be pulled, once the pulls ended (see `plan_pod`). Asked
+        many times per run: kept until the kubelet's conditions change."""
+        if self._sandbox_ready_known:
+            return self._sandbox_ready
         cond = get_condition(self.status, POD_READY_TO_START_CONTAINERS)
         if cond is None or cond.get("status") != "True":
-            return None
-        written = _t(cond.get("lastTransitionTime"))
-        made = self.sandbox_due()
-        if written is None or _during_first_pulls(made, written):
-            return made
-        return written
+            ready = None
+        else:
+            written = _t(cond.get("lastTransitionTime"))
+            made = self.sandbox_due()
+            ready = made if written is None or _during_first_pulls(made, written) else written
+        self._sandbox_ready, self._sandbox_ready_known = ready, True
+        return ready
 
     def pulling_since_sandbox(self, original: Obj) -> bool:
         """Whether the sandbox was made, on time, since `original` was written and every
@@ -701,6 +710,7 @@ class _PodRun:
         """`set_condition` of each (type, status, reason, message), in order, for conditions
         the kubelet owns: the same result, but with the conditions looked up once and each new
         one built in place (every transition sets four of them, which adds up)."""
+        self._sandbox_ready_known = False
         conds = self.status.setdefault("conditions", [])
         where: dict[Any, int] = {}  # type → index of the first condition of that type
         for i, old in enumerate(conds):
