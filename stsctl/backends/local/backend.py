@@ -224,7 +224,7 @@ class _Persister:
             if key[0] != "Event":  # events have rows of their own (`EventRecorder.write`)
                 logged[key] = change
                 keys[key] = None
-            rows.append((change.rv, change.type, *key, encode_body(change.obj)))
+            rows.append((change.rv, change.type, *key, change.body))
         self.store.append_changes(rows)
         return keys
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from stsctl.backends.local.store import ObjectKey
+from stsctl.backends.local.store import ObjectKey, encode_body
 
 Obj = dict[str, Any]
 ChangeListener = Callable[[str, Obj, "Obj | None", bool], None]
@@ -138,13 +138,16 @@ def _node_name(pod: Obj) -> str:
 
 
 class Change(NamedTuple):
-    """One entry for the change log: the object as it was right after the change (a named
-    tuple: one is made for every write and every event)."""
+    """One entry for the change log: the object as it was right after the change, and its
+    encoding (a named tuple: one is made for every write and every event). The object is
+    encoded at once, while what was just built is still in the processor's caches: encoded
+    when the entries are written out, a few thousand changes later, it took a third longer."""
 
     rv: int
     type: str  # ADDED, MODIFIED, DELETED
     obj: Obj
     key: ObjectKey
+    body: bytes
 
 
 class ClusterState:
@@ -262,7 +265,8 @@ class ClusterState:
     def _log(self, change: str, obj: Obj, key: ObjectKey) -> None:
         """Log a change: every write is one entry, as every write to etcd is one watch event (a
         pod's creation, its binding and the kubelet's first status are three `get -w` rows)."""
-        self.changes.append(Change(int(obj["metadata"]["resourceVersion"]), change, obj, key))
+        rv = int(obj["metadata"]["resourceVersion"])
+        self.changes.append(Change(rv, change, obj, key, encode_body(obj)))
 
     def remove(self, kind: str, namespace: str | None, name: str) -> Obj | None:
         """Remove an object for good; the DELETED change carries a new resourceVersion."""
@@ -285,7 +289,7 @@ class ClusterState:
         self.dirty[key] = None
         rv = self.next_resource_version()
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
-        self.changes.append(Change(rv, "DELETED", gone, key))
+        self.changes.append(Change(rv, "DELETED", gone, key, encode_body(gone)))
         for listener in tuple(self.listeners):  # a listener may add another
             listener("DELETED", gone, old, False)
         return gone
@@ -344,7 +348,7 @@ class ClusterState:
         """Log a change to an object kept outside the working set (events). Listeners are not
         told: they watch the working set (no controller watches events). `rv`: its
         resourceVersion; `key`: its `object_key`."""
-        self.changes.append(Change(rv, change, obj, key))
+        self.changes.append(Change(rv, change, obj, key, encode_body(obj)))
 
     def take_changes(self) -> builtins.list[Change]:
         """The change-log entries gathered so far; forgets them (the rows stay dirty)."""
