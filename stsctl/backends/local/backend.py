@@ -40,7 +40,7 @@ from stsctl.backends.local.state import (
     format_precise,
     parse_precise,
 )
-from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, encode_body
+from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, dumps
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
 
@@ -209,8 +209,9 @@ class _Persister:
         self.store = store
         self.state = state
         self.events = events
-        # the last entry of each object (not event) logged in this transaction
-        self._logged: dict[ObjectKey, Change] = {}
+        # the state and resourceVersion of the last entry of each object (not event) logged in
+        # this transaction (not the entry itself: its encoding is not kept once written)
+        self._logged: dict[ObjectKey, tuple[Obj, int]] = {}
         self._written: dict[ObjectKey, Obj] = {}  # the state each object's row holds
         self._spills = 0
 
@@ -222,7 +223,7 @@ class _Persister:
         for change in changes:
             key = change.key
             if key[0] != "Event":  # events have rows of their own (`EventRecorder.write`)
-                logged[key] = change
+                logged[key] = (change.obj, change.rv)
                 keys[key] = None
             rows.append((change.rv, change.type, *key, change.body))
         self.store.append_changes(rows)
@@ -237,12 +238,12 @@ class _Persister:
                 continue
             written[key] = obj
             entry = logged.get(key)
-            if entry is not None and entry.obj is obj:
-                copies.append((entry.rv, obj["metadata"].get("uid", "")))
+            if entry is not None and entry[0] is obj:
+                copies.append((entry[1], obj["metadata"].get("uid", "")))
             else:
                 meta = obj["metadata"]
                 uid = meta.get("uid", "")
-                rows.append((*key, uid, int(meta["resourceVersion"]), encode_body(obj)))
+                rows.append((*key, uid, int(meta["resourceVersion"]), dumps(obj)))
         self.store.write_objects(rows)
         self.store.copy_objects(copies)
 

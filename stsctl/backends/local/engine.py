@@ -125,7 +125,7 @@ class Engine:
         self._failures: dict[tuple[int, Key], int] = {}
         self.reconciles = 0
         self.on_step = on_step
-        # Called after a reconcile once the change log holds `SPILL_CHANGES` entries or more:
+        # Called between two actions once the change log holds `SPILL_CHANGES` entries or more:
         # the session writes them out while the simulation goes on (see backend `_Persister`).
         self.on_changes: Callable[[], None] | None = None
         self._changed = False
@@ -271,8 +271,6 @@ class Engine:
                 return
             key = queues[index].popitem(last=False)[0]
             self._reconcile(index, key)
-            if self.on_changes is not None and len(self.state.changes) >= SPILL_CHANGES:
-                self.on_changes()
 
     def _reconcile(self, index: int, key: Key) -> None:
         controller = self.controllers[index]
@@ -298,7 +296,14 @@ class Engine:
 
     def apply(self, plan: Plan) -> bool:
         """Carry out a plan's actions in order; stop at the first failure (then False)."""
+        changes = self.state.changes
         for action in plan.actions:
+            if len(changes) >= SPILL_CHANGES and self.on_changes is not None:
+                # Written out as they come, even within one plan (a scale-up creates every pod
+                # in one): the change log held in memory stays small, and the store's writer
+                # thread starts early.
+                self.on_changes()
+                changes = self.state.changes
             if isinstance(action, RecordEvent):
                 self.events.record(action, self.now)
                 continue

@@ -134,14 +134,6 @@ def dumps(obj: Any) -> str:
 loads = orjson.loads
 
 
-def encode_body(obj: Any) -> bytes:
-    """An object's row or change-log body: `dumps`, as UTF-8 (stored as it is, not decoded)."""
-    try:
-        return orjson.dumps(obj)
-    except TypeError:
-        return dumps(obj).encode()
-
-
 class _RowWriter:
     """A thread running a connection's bulk writes in the order they were queued (see the
     module docstring). Rows go in statements of up to `ROWS_PER_STATEMENT` rows each: one GIL
@@ -426,7 +418,7 @@ class Store:
         for (body,) in self.conn.execute("SELECT body FROM objects"):
             yield loads(body)
 
-    def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, str | bytes]]) -> None:
+    def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
         """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
         if rows:
             self._write_rows(
@@ -552,7 +544,7 @@ class Store:
 
     # --- Change log ----------------------------------------------------------------------------
 
-    def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str | bytes]]) -> None:
+    def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
         if rows:
             self._write_rows(
                 "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body)", "", rows
