@@ -8,11 +8,10 @@ rule violations → 422 Invalid with one cause per field error. Warnings never b
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
-
-import orjson
 
 from stsctl.core.defaults import default_object
 from stsctl.core.resources import ResourceKind
@@ -157,36 +156,35 @@ def admit_pod(pod: Obj, generate_suffix: Callable[[int], str]) -> None:
     _admit_default_tolerations(spec)
 
 
-# The projected volume source of the API token (TokenVolumeSource), decoded afresh for each pod.
-_TOKEN_VOLUME_SOURCE = orjson.dumps(
-    {
-        "defaultMode": 420,
-        "sources": [
-            {
-                "serviceAccountToken": {
-                    "expirationSeconds": TOKEN_EXPIRATION_SECONDS,
-                    "path": "token",
-                }
-            },
-            {
-                "configMap": {
-                    "name": "kube-root-ca.crt",
-                    "items": [{"key": "ca.crt", "path": "ca.crt"}],
-                }
-            },
-            {
-                "downwardAPI": {
-                    "items": [
-                        {
-                            "path": "namespace",
-                            "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
-                        }
-                    ]
-                }
-            },
-        ],
-    }
-)
+# The projected volume source of the API token (TokenVolumeSource): one object, in every pod's
+# token volume (objects are never changed in place; a copy is made of whatever is changed).
+_TOKEN_VOLUME_SOURCE: Obj = {
+    "defaultMode": 420,
+    "sources": [
+        {
+            "serviceAccountToken": {
+                "expirationSeconds": TOKEN_EXPIRATION_SECONDS,
+                "path": "token",
+            }
+        },
+        {
+            "configMap": {
+                "name": "kube-root-ca.crt",
+                "items": [{"key": "ca.crt", "path": "ca.crt"}],
+            }
+        },
+        {
+            "downwardAPI": {
+                "items": [
+                    {
+                        "path": "namespace",
+                        "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                    }
+                ]
+            }
+        },
+    ],
+}
 
 
 def _admit_service_account(spec: Obj, generate_suffix: Callable[[int], str]) -> None:
@@ -227,15 +225,26 @@ def _admit_service_account(spec: Obj, generate_suffix: Callable[[int], str]) -> 
     if mounted and existing is None:
         spec["volumes"] = [
             *(spec.get("volumes") or []),
-            {"name": name, "projected": orjson.loads(_TOKEN_VOLUME_SOURCE)},
+            {"name": name, "projected": _TOKEN_VOLUME_SOURCE},
         ]
+
+
+@functools.cache  # one object per key, in every pod that gets it (see `_TOKEN_VOLUME_SOURCE`)
+def _default_toleration(key: str) -> Obj:
+    from stsctl.sim.timings import DEFAULT_TOLERATION
+
+    return {
+        "key": key,
+        "operator": "Exists",
+        "effect": "NoExecute",
+        "tolerationSeconds": int(DEFAULT_TOLERATION.total_seconds()),
+    }
 
 
 def _admit_default_tolerations(spec: Obj) -> None:
     # The node lifecycle controller's taint keys and the 300 s it gives an untolerated pod
     # (imported here: a read of the cluster never admits a pod, nor loads the controllers).
     from stsctl.sim.nodes import NOT_READY, UNREACHABLE
-    from stsctl.sim.timings import DEFAULT_TOLERATION
 
     tolerations = spec.get("tolerations") or []
     not_ready = unreachable = False
@@ -249,12 +258,7 @@ def _admit_default_tolerations(spec: Obj) -> None:
         not_ready = not_ready or key in ("", NOT_READY)
         unreachable = unreachable or key in ("", UNREACHABLE)
     added = [
-        {
-            "key": key,
-            "operator": "Exists",
-            "effect": "NoExecute",
-            "tolerationSeconds": int(DEFAULT_TOLERATION.total_seconds()),
-        }
+        _default_toleration(key)
         for key, tolerated in ((NOT_READY, not_ready), (UNREACHABLE, unreachable))
         if not tolerated
     ]
