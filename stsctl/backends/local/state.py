@@ -212,6 +212,9 @@ class ClusterState:
             else:
                 keys = [(namespace, n) for n in sorted(by_ns.get(namespace, ()))]
             self._sorted[cache_key] = keys
+        if namespace is not None:
+            names = by_ns.get(namespace) or {}
+            return (names[n] for _, n in keys)
         return (by_ns[ns][n] for ns, n in keys)
 
     def by_uid(self, uid: str) -> Obj | None:
