@@ -201,9 +201,10 @@ class _Persister:
     called by the engine once the change log has grown, so that the store's writer thread
     stores what was done so far while the simulation goes on) and at commit.
 
-    Each state is encoded once, for its change-log entry; the rows of objects and events are
-    copied from their entries by SQLite (only an object whose state was not logged in this
-    transaction, as after a fresh cluster's bootstrap, is encoded for its row)."""
+    Each state is encoded once, for its change-log entry (when the change is made, see
+    `Change`); the rows of objects and events are copied from their entries by SQLite (only an
+    object whose state was not logged in this transaction, as after a fresh cluster's bootstrap,
+    is encoded for its row)."""
 
     def __init__(self, store: Store, state: ClusterState, events: EventRecorder) -> None:
         self.store = store
