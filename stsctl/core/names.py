@@ -99,7 +99,8 @@ def _remembered(check: Callable[[str], list[str]]) -> Callable[[str], list[str]]
 
     @functools.wraps(check)
     def remembered(value: str) -> list[str]:
-        return list(answers(value))
+        found = answers(value)
+        return list(found) if found else []  # (a fresh list: callers may add to it)
 
     return remembered
 

@@ -567,15 +567,13 @@ class _PodRun:
     def pulling_since_sandbox(self, original: Obj) -> bool:
         """Whether the sandbox was made, on time, since `original` was written and every
         container is still waiting for its image."""
-        if condition_true(original, POD_READY_TO_START_CONTAINERS):
-            return False
         made = self.sandbox_ready_at()
         if made is None or made != self.sandbox_due():
             return False  # made late (the kubelet was not running): written at once
         return all(
             self.waiting_reason(st) in _DEFAULT_WAITING
             for st in (*self.statuses(True), *self.statuses(False))
-        )
+        ) and not condition_true(original, POD_READY_TO_START_CONTAINERS)
 
     def make_sandbox(self, replay: bool = False) -> None:
         """The sandbox is ready: the pod gets its IP and the kubelet begins its first containers
