@@ -196,7 +196,7 @@ def test_a_transaction_written_while_it_runs_stores_what_one_commit_would(
     spills = []
     spill = backend_module._Persister.spill
     monkeypatch.setattr(backend_module._Persister, "spill", lambda p: spills.append(spill(p)))
-    monkeypatch.setattr(engine_module, "SPILL_CHANGES", 1)  # after every reconcile that wrote
+    monkeypatch.setattr(engine_module, "SPILL_CHANGES", 1)  # between any two actions
     # one row per statement: every write of two rows or more goes to the writer thread
     monkeypatch.setattr(store_module, "ROWS_PER_STATEMENT", 1)
     _scale_up(tmp_path / "spilled")
