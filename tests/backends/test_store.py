@@ -39,6 +39,40 @@ def test_objects_are_json_rows_with_their_resource_version(tmp_path: Path) -> No
     assert int(counter[0]) >= row[1]
 
 
+def _indexes(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects'"
+        ).fetchall()
+        return sorted(name for (name,) in rows)
+    finally:
+        conn.close()
+
+
+def test_a_store_of_the_earlier_objects_layout_keeps_it_and_gets_no_second_key_index(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cluster.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE objects (kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, "
+        "uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL, "
+        "PRIMARY KEY (kind, namespace, name)) WITHOUT ROWID"
+    )
+    conn.close()
+    old = LocalBackend(tmp_path, controllers=list)
+    old.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})
+    old.patch("ConfigMap", "a", None, {"data": {"k": "v"}})
+    assert _indexes(path) == []  # its primary key is the table itself
+    assert LocalBackend(tmp_path, controllers=list).get("ConfigMap", "a")["data"] == {"k": "v"}
+    fresh = tmp_path / "fresh"
+    LocalBackend(fresh, controllers=list).create(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}
+    )
+    assert _indexes(fresh / "cluster.db") == ["objects_by_key"]
+
+
 def test_a_failing_transaction_writes_nothing(tmp_path: Path) -> None:
     cluster = LocalBackend(tmp_path, controllers=list)
     cluster.list("ConfigMap")
