@@ -408,6 +408,7 @@ class _PodRun:
         "inits",
         "now",
         "pod",
+        "pulling",
         "regulars",
         "retried",
         "spec",
@@ -441,6 +442,9 @@ class _PodRun:
         self.generation: int | None = generation if isinstance(generation, int) else None
         # whether `advance` applied a transition (and refreshed after it, if it is written)
         self.stepped = False
+        # `pulling_since_sandbox` of the stored status after the last step, when `advance`
+        # asked it (None: not asked since the last step)
+        self.pulling: bool | None = None
         # Whether the retries of failed pod syncs falling due now are to be reported (see
         # `plan_pod`), and the containers whose retry was reported (once each).
         self.due = due
@@ -1083,6 +1087,7 @@ class _PodRun:
             due, what, c = step
             if due > self.now:
                 return due
+            self.pulling = None
             if what == "sandbox" and _during_first_pulls(due, self.now):
                 # Made on time by an earlier sync and not written, since the pulls it began
                 # are not over (see `plan_pod`); that sync reported its events. (Found later,
@@ -1091,8 +1096,10 @@ class _PodRun:
             else:
                 self.apply(what, c)
             self.stepped = True
-            if what == "sandbox" and self.pulling_since_sandbox(self.pod.get("status") or {}):
-                continue  # not written (see `plan_pod`): its conditions need no recomputing
+            if what == "sandbox":
+                self.pulling = self.pulling_since_sandbox(self.pod.get("status") or {})
+                if self.pulling:
+                    continue  # not written (see `plan_pod`): its conditions need no recomputing
             self.refresh()
         return self.now + timings.POD_SYNC
 
@@ -1173,7 +1180,10 @@ def plan_pod(
         if not run.stepped:
             run.refresh()  # readiness can change without a transition (a fault annotation)
         run.lost_readiness(original)
-    if run.pulling_since_sandbox(original):
+    pulling = run.pulling
+    if pulling is None:
+        pulling = run.pulling_since_sandbox(original)
+    if pulling:
         # The pod worker is still in the sync that began when the pod was first seen: it made
         # the sandbox and is pulling the images. A real kubelet writes the pod's next status
         # when that sync ends (a container started, a pull failed), so a watch shows one
