@@ -103,10 +103,10 @@ CREATE TABLE IF NOT EXISTS event_sources (
 CREATE INDEX IF NOT EXISTS event_sources_by_idle ON event_sources (idle_after);
 """
 
-# Objects live in a rowid table with a unique index on their key: rows of a few kB, rewritten
-# at every write, cost SQLite a quarter less to upsert so than in a WITHOUT ROWID table keyed
-# by it (whose B-tree carries the whole rows), the layout of stores made before, which keep it
-# (their primary key is that index already).
+# Objects live in a rowid table with a unique index on their key: SQLite upserts rows of a few
+# kB, rewritten at every write, a quarter cheaper there than in a WITHOUT ROWID table keyed by
+# it, whose B-tree carries the whole rows. Stores made before have that layout and keep it (its
+# primary key is the index already).
 _OBJECTS_KEY_INDEX = (
     "CREATE UNIQUE INDEX IF NOT EXISTS objects_by_key ON objects (kind, namespace, name)"
 )
