@@ -446,10 +446,10 @@ def validate_persistent_volume(obj: Obj) -> list[FieldError]:
     if not capacity:
         errs.append(required((*path, "capacity")))
     if "storage" not in capacity or len(capacity) > 1:
-        value = {
+        shown = {
             k: canonical_quantity(v) if _quantity(v) is not None else v for k, v in capacity.items()
         }
-        errs.append(not_supported((*path, "capacity"), _json(value or None), ("storage",)))
+        errs.append(not_supported((*path, "capacity"), _json(shown or None), ("storage",)))
     for key, value in capacity.items():
         amount = _quantity(value)
         if amount is not None and amount <= 0:

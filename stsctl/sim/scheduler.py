@@ -199,12 +199,11 @@ class ClusterSnapshot:
     volumes: dict[str, Obj]
     classes: dict[str, Obj]
     # Per pass caches: the node-only filters' verdicts per pod constraint signature, and the
-    # nodes' names and pod capacities.
-    _static: dict[bytes | str, list[str | None]] = field(
-        default_factory=dict, init=False, repr=False
-    )
-    _names: list[str] | None = field(default=None, init=False, repr=False)
-    _capacity: list[int] | None = field(default=None, init=False, repr=False)
+    # nodes' names and pod capacities (not `init=False`: the compiled build drops such a
+    # field's default).
+    _static: dict[bytes | str, list[str | None]] = field(default_factory=dict, repr=False)
+    _names: list[str] | None = field(default=None, repr=False)
+    _capacity: list[int] | None = field(default=None, repr=False)
 
     def node_names(self) -> list[str]:
         if self._names is None:

@@ -746,8 +746,8 @@ class _Sync:
     facts: _FactsOf = field(default_factory=lambda: _FactsOf(None))
     work: list[Action] = field(default_factory=list)
     # The set's event reference, built once per sync (events never change it: the recorder
-    # copies what it keeps).
-    _involved: dict[str, Any] | None = field(default=None, init=False, repr=False)
+    # copies what it keeps). Not `init=False`: the compiled build drops such a field's default.
+    _involved: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def set_name(self) -> str:
