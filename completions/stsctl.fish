@@ -16,7 +16,7 @@ complete -c stsctl -n '__fish_use_subcommand' -a sim -d 'Control the local simul
 complete -c stsctl -n '__fish_use_subcommand' -a start -d 'Start StatefulSets: scale a stopped set back to the replica count `stop`'
 complete -c stsctl -n '__fish_use_subcommand' -a stop -d 'Stop StatefulSets: record the replica count in the annotation'
 complete -c stsctl -n '__fish_use_subcommand' -a validate -d 'Validate manifests: YAML, schema (strict fields), API-server rules and cross-object checks.'
-complete -c stsctl -n '__fish_use_subcommand' -a version -d 'Print the stsctl version and the Kubernetes version its local cluster behaves like.'
+complete -c stsctl -n '__fish_use_subcommand' -a version -d 'Print stsctl\'s version, the Kubernetes version its local cluster behaves like and its build.'
 complete -c stsctl -n '__fish_use_subcommand' -a wait -d 'Wait until objects reach a condition; prints `statefulset.apps/web condition met` for'
 complete -c stsctl -n '__fish_use_subcommand' -l help
 complete -c stsctl -n '__fish_seen_subcommand_from apply' -l backend

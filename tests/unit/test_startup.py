@@ -7,10 +7,21 @@ import sys
 
 from tests.conftest import ROOT
 
+# Runs stsctl as `python -m stsctl` does, then lists every module it ended up with: modules of
+# the compiled build (setup.py) import one another without the import system's trace.
+_RUN_AND_LIST = """
+import runpy, sys
+try:
+    runpy.run_module("stsctl", run_name="__main__", alter_sys=True)
+finally:
+    sys.stderr.write("".join(f"loaded: {name}\\n" for name in sorted(sys.modules)))
+"""
+
 
 def imported_modules(*args: str) -> str:
+    """The import trace of `stsctl ARGS`, then a `loaded: MODULE` line per module it loaded."""
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "stsctl", *args],
+        [sys.executable, "-X", "importtime", "-c", _RUN_AND_LIST, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

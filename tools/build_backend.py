@@ -1,0 +1,52 @@
+"""setuptools' build backend, with the compiled build asked for by `STSCTL_NATIVE=1` (see
+`setup.py`): mypy joins the build's requirements, and an editable install stays pure Python."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from setuptools import build_meta as _setuptools
+from setuptools.build_meta import *  # noqa: F403
+
+# The modules a big scale-up spends its time in (benchmarks/sim_bench.py): the simulation's
+# controllers, the local API server and its admission, validation and defaulting, the engine,
+# the working set and the event recorder. Paths from the project root.
+NATIVE_MODULES = [
+    "stsctl/backends/local/admission.py",
+    "stsctl/backends/local/apiserver.py",
+    "stsctl/backends/local/engine.py",
+    "stsctl/backends/local/events.py",
+    "stsctl/backends/local/state.py",
+    "stsctl/core/defaults.py",
+    "stsctl/core/names.py",
+    "stsctl/core/objects.py",
+    "stsctl/core/podstate.py",
+    "stsctl/core/validation.py",
+    "stsctl/sim/endpoints.py",
+    "stsctl/sim/kubelet.py",
+    "stsctl/sim/scheduler.py",
+    "stsctl/sim/statefulset.py",
+]
+MYPYC_REQUIREMENT = "mypy>=1.15"
+_ENV = "STSCTL_NATIVE"
+
+
+def native_requested() -> bool:
+    return os.environ.get(_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:
+    if native_requested():
+        # (setuptools would run setup.py to find out, which needs mypy already)
+        return [MYPYC_REQUIREMENT]
+    return list(_setuptools.get_requires_for_build_wheel(config_settings))
+
+
+def build_editable(
+    wheel_directory: str,
+    config_settings: dict[str, Any] | None = None,
+    metadata_directory: str | None = None,
+) -> str:
+    os.environ[_ENV] = "0"
+    return str(_setuptools.build_editable(wheel_directory, config_settings, metadata_directory))
