@@ -172,9 +172,12 @@ class GarbageCollector:
     name = COMPONENT
     watches: tuple[str, ...] = GC_KINDS
 
-    # The graph builder acts on an update only when owner references or the deletion changed.
-    update_matters = staticmethod(ownership_changed)
-    status_blind: tuple[str, ...] = watches
+    status_blind: tuple[str, ...] = GC_KINDS
+
+    def update_matters(self, old: Obj, new: Obj) -> bool:
+        """The graph builder acts on an update only when owner references or the deletion
+        changed."""
+        return ownership_changed(old, new)
 
     def keys_for(self, obj: Obj, view: ClusterView) -> Iterable[Key]:
         """Like the graph builder, only changes that can give the collector work: the object
