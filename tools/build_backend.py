@@ -19,14 +19,21 @@ NATIVE_MODULES = [
     "stsctl/backends/local/events.py",
     "stsctl/backends/local/state.py",
     "stsctl/core/defaults.py",
+    "stsctl/core/identity.py",
     "stsctl/core/names.py",
     "stsctl/core/objects.py",
     "stsctl/core/podstate.py",
     "stsctl/core/validation.py",
+    "stsctl/sim/actions.py",
+    "stsctl/sim/controller.py",
     "stsctl/sim/endpoints.py",
+    "stsctl/sim/gc.py",
+    "stsctl/sim/ipam.py",
     "stsctl/sim/kubelet.py",
     "stsctl/sim/scheduler.py",
+    "stsctl/sim/nodes.py",
     "stsctl/sim/statefulset.py",
+    "stsctl/sim/volumes.py",
 ]
 MYPYC_REQUIREMENT = "mypy>=1.15"
 _ENV = "STSCTL_NATIVE"
