@@ -26,7 +26,13 @@ The cases run round by round (each case once per round, `--repeat` rounds), so t
 and 5,000-replica runs compared with each other meet the same machine; the growth is printed
 best against best and round by round.
 
+Builds (`--builds`): `pure`, the Python source as it is; `compiled`, the build of
+`STSCTL_NATIVE=1 pip install .` (setup.py: the hot modules compiled by mypyc), made in
+`build/native-tree` by `tools/native_tree.py` (needs mypy and a C compiler; reused while the
+sources are the same). Measured in the same rounds, each build is the other's peer.
+
 Usage: python benchmarks/sim_bench.py [--nodes 50] [--repeat 3] [--cases parallel:1000,...]
+       [--builds pure,compiled]
 """
 
 from __future__ import annotations
@@ -154,7 +160,10 @@ def _run_case(kind: str, replicas: int, nodes: int, home: Path) -> dict[str, Any
             "steps": steps,
             "sim_seconds": (backend.simulated_now() - start_sim).total_seconds(),
         }
+    from stsctl import compiled
+
     result.update(
+        compiled=compiled(),
         wall=time.perf_counter() - wall,
         cpu=time.process_time() - cpu,
         rss_before_mb=before / 1024,
@@ -166,8 +175,8 @@ def _run_case(kind: str, replicas: int, nodes: int, home: Path) -> dict[str, Any
 # --- the parent ---------------------------------------------------------------------------------
 
 
-def _child(case: str, nodes: int, home: Path) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), STSCTL_CLOCK="manual", STSCTL_HOME=str(home))
+def _child(case: str, nodes: int, home: Path, tree: Path = ROOT) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(tree), STSCTL_CLOCK="manual", STSCTL_HOME=str(home))
     out = subprocess.run(
         [sys.executable, __file__, "--child", case, "--nodes", str(nodes), "--home", str(home)],
         env=env,
@@ -191,6 +200,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the best is kept")
     parser.add_argument("--cases", default=DEFAULT_CASES)
+    parser.add_argument("--builds", default="pure", help="pure, compiled or both (comma-separated)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,38 +209,78 @@ def main() -> None:
         print(json.dumps(_run_case(kind, int(n), args.nodes, Path(args.home))))
         return
 
+    builds = args.builds.split(",")
+    trees = {build: _tree(build) for build in builds}
     print(
         f"sim_bench: local cluster of {args.nodes} nodes, manual clock; Python "
         f"{platform.python_version()}, {os.cpu_count()} CPUs; best of {args.repeat}"
     )
-    print(
-        f"{'case':<56}{'pods':>6}{'steps':>7}{'sim s':>8}{'wall s':>9}{'cpu s':>8}"
-        f"{'RSS MB':>9}{'+MB':>7}"
-    )
-    cases = args.cases.split(",")
-    runs: dict[str, list[dict[str, Any]]] = {case: [] for case in cases}
-    homes: dict[int, Path] = {}
+    cases = [(build, case) for build in builds for case in args.cases.split(",")]
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {bc: [] for bc in cases}
+    homes: dict[tuple[str, int], Path] = {}
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
         # Round by round, every case once per round: the cases compared with each other are
         # measured under the same conditions even when the machine's speed drifts.
         for attempt in range(args.repeat):
-            for case in cases:
+            for build, case in cases:
                 kind, n = case.split(":")
+                tree = trees[build]
                 if kind == "cold":
-                    home = homes.get(int(n))
+                    home = homes.get((build, int(n)))
                     if home is None:
-                        home = Path(tmp) / f"cold-{n}"
-                        _child(f"parallel:{n}", args.nodes, home)
-                        homes[int(n)] = home
+                        home = Path(tmp) / f"{build}-cold-{n}"
+                        _child(f"parallel:{n}", args.nodes, home, tree)
+                        homes[build, int(n)] = home
                 else:
-                    home = Path(tmp) / f"{kind}-{n}-{attempt}"
+                    home = Path(tmp) / f"{build}-{kind}-{n}-{attempt}"
                     if kind == "parallel":
-                        homes[int(n)] = home
-                runs[case].append(_child(case, args.nodes, home))
+                        homes[build, int(n)] = home
+                result = _child(case, args.nodes, home, tree)
+                if result["compiled"] != (build == "compiled"):
+                    sys.exit(f"sim_bench: the {build} build ran {tree}'s other build")
+                runs[build, case].append(result)
+    best = {bc: min(runs[bc], key=lambda r: r["wall"]) for bc in cases}
+    for build in builds:
+        _report(build, {case: rs for (b, case), rs in runs.items() if b == build}, best, build)
+    if len(builds) > 1:
+        print("compiled against pure, best against best:")
+        for case in args.cases.split(","):
+            pure, fast = best.get(("pure", case)), best.get(("compiled", case))
+            if pure and fast:
+                print(
+                    f"  {case}: {fast['wall']:.2f} s against {pure['wall']:.2f} s wall "
+                    f"(pure / compiled: {pure['wall'] / fast['wall']:.2f}x)"
+                )
+
+
+def _tree(build: str) -> Path:
+    """The source tree a build runs from."""
+    if build == "pure":
+        return ROOT
+    if build != "compiled":
+        sys.exit(f"sim_bench: unknown build {build!r} (pure or compiled)")
+    sys.path.insert(0, str(ROOT / "tools"))
+    from native_tree import build_native_tree
+
+    print("sim_bench: building the compiled tree (reused while the sources are the same)...")
+    return build_native_tree(ROOT / "build" / "native-tree")
+
+
+def _report(
+    build: str,
+    runs: dict[str, list[dict[str, Any]]],
+    best_of: dict[tuple[str, str], dict[str, Any]],
+    label: str,
+) -> None:
+    print(f"{label} build:")
+    print(
+        f"{'case':<56}{'pods':>6}{'steps':>7}{'sim s':>8}{'wall s':>9}{'cpu s':>8}"
+        f"{'RSS MB':>9}{'+MB':>7}"
+    )
     results: dict[str, dict[str, Any]] = {}
-    for case in cases:
+    for case in runs:
         kind, n = case.split(":")
-        best = results[case] = min(runs[case], key=lambda r: r["wall"])
+        best = results[case] = best_of[build, case]
         sim = f"{best['sim_seconds']:.0f}" if "sim_seconds" in best else "-"
         print(
             f"{LABELS[kind]:<56}{int(n):>6}{best['steps']:>7}{sim:>8}{best['wall']:>9.2f}"
