@@ -1,9 +1,13 @@
 """setuptools' build backend, with the compiled build asked for by `STSCTL_NATIVE=1` (see
-`setup.py`): mypy joins the build's requirements, and an editable install stays pure Python."""
+`setup.py`): mypy joins the wheel's build requirements, and only the wheel is compiled (an
+editable install stays pure Python: an extension module would hide later edits of its
+source)."""
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 from setuptools import build_meta as _setuptools
@@ -50,10 +54,21 @@ def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) 
     return list(_setuptools.get_requires_for_build_wheel(config_settings))
 
 
-def build_editable(
-    wheel_directory: str,
-    config_settings: dict[str, Any] | None = None,
-    metadata_directory: str | None = None,
-) -> str:
-    os.environ[_ENV] = "0"
-    return str(_setuptools.build_editable(wheel_directory, config_settings, metadata_directory))
+def _pure(hook: Callable[..., Any]) -> Callable[..., Any]:
+    """The hook, run for the pure build: only `build_wheel` compiles (metadata needs no
+    compiling, and an editable install or a source archive is never compiled)."""
+
+    @functools.wraps(hook)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        os.environ[_ENV] = "0"
+        return hook(*args, **kwargs)
+
+    return run
+
+
+prepare_metadata_for_build_wheel = _pure(_setuptools.prepare_metadata_for_build_wheel)
+get_requires_for_build_editable = _pure(_setuptools.get_requires_for_build_editable)
+prepare_metadata_for_build_editable = _pure(_setuptools.prepare_metadata_for_build_editable)
+build_editable = _pure(_setuptools.build_editable)
+get_requires_for_build_sdist = _pure(_setuptools.get_requires_for_build_sdist)
+build_sdist = _pure(_setuptools.build_sdist)

@@ -57,3 +57,12 @@ def test_the_compiled_build_is_asked_for_and_then_needs_mypy(
     assert build_backend.native_requested() is asked
     expected = [build_backend.MYPYC_REQUIREMENT] if asked else ["setuptools"]
     assert build_backend.get_requires_for_build_wheel() == expected
+
+
+def test_only_the_wheel_is_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STSCTL_NATIVE", "1")
+    seen = build_backend._pure(lambda: build_backend.native_requested())()
+    assert seen is False
+    for hook in ("build_editable", "prepare_metadata_for_build_wheel", "build_sdist"):
+        assert getattr(build_backend, hook).__wrapped__ is getattr(build_backend._setuptools, hook)
+    assert build_backend.build_wheel is build_backend._setuptools.build_wheel
