@@ -31,6 +31,7 @@ NATIVE_MODULES = [
     "stsctl/sim/actions.py",
     "stsctl/sim/controller.py",
     "stsctl/sim/endpoints.py",
+    "stsctl/sim/faults.py",
     "stsctl/sim/gc.py",
     "stsctl/sim/ipam.py",
     "stsctl/sim/kubelet.py",
