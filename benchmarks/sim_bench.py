@@ -241,7 +241,7 @@ def main() -> None:
                 runs[build, case].append(result)
     best = {bc: min(runs[bc], key=lambda r: r["wall"]) for bc in cases}
     for build in builds:
-        _report(build, {case: rs for (b, case), rs in runs.items() if b == build}, best, build)
+        _report(build, {case: rs for (b, case), rs in runs.items() if b == build}, best)
     if len(builds) > 1:
         print("compiled against pure, best against best:")
         for case in args.cases.split(","):
@@ -270,9 +270,9 @@ def _report(
     build: str,
     runs: dict[str, list[dict[str, Any]]],
     best_of: dict[tuple[str, str], dict[str, Any]],
-    label: str,
 ) -> None:
-    print(f"{label} build:")
+    """One build's table, growth and target lines."""
+    print(f"{build} build:")
     print(
         f"{'case':<56}{'pods':>6}{'steps':>7}{'sim s':>8}{'wall s':>9}{'cpu s':>8}"
         f"{'RSS MB':>9}{'+MB':>7}"
