@@ -149,10 +149,11 @@ class Session:
     @property
     def engine(self) -> Engine:
         """The engine, made now if it was deferred (and settled, so its due times are known)."""
-        if self._engine is None:
-            self._start_engine().settle()
-            assert self._engine is not None
-        return self._engine
+        engine = self._engine
+        if engine is None:
+            engine = self._start_engine()
+            engine.settle()
+        return engine
 
     @property
     def started_engine(self) -> Engine | None:
