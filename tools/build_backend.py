@@ -19,6 +19,7 @@ from setuptools.build_meta import *  # noqa: F403
 NATIVE_MODULES = [
     "stsctl/backends/local/admission.py",
     "stsctl/backends/local/apiserver.py",
+    "stsctl/backends/local/backend.py",
     "stsctl/backends/local/engine.py",
     "stsctl/backends/local/events.py",
     "stsctl/backends/local/state.py",
