@@ -32,7 +32,7 @@ Builds (`--builds`): `pure`, the Python source as it is; `compiled`, the build o
 sources are the same). Measured in the same rounds, each build is the other's peer.
 
 Usage: python benchmarks/sim_bench.py [--nodes 50] [--repeat 3] [--cases parallel:1000,...]
-       [--builds pure,compiled]
+       [--builds pure,compiled]   (both by default)
 """
 
 from __future__ import annotations
@@ -200,7 +200,9 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the best is kept")
     parser.add_argument("--cases", default=DEFAULT_CASES)
-    parser.add_argument("--builds", default="pure", help="pure, compiled or both (comma-separated)")
+    parser.add_argument(
+        "--builds", default="pure,compiled", help="pure, compiled or both (comma-separated)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
     args = parser.parse_args()
