@@ -1,8 +1,9 @@
 """The build: pure Python, or with `STSCTL_NATIVE=1` the local cluster's hot modules compiled.
 
 The compiled build runs the same source, turned into C extension modules by mypyc (from mypy);
-it simulates big clusters about a third faster (`benchmarks/sim_bench.py --native`). It needs a
-C compiler and the Python headers, and adds a minute or two to the install, so it is asked for:
+it simulates big clusters 1.3-2x faster (`benchmarks/sim_bench.py` measures both builds). It
+needs a C compiler and the Python headers, and adds a minute or two to the install, so it is
+asked for:
 
     STSCTL_NATIVE=1 pip install .
 

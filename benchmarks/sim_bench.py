@@ -175,7 +175,7 @@ def _run_case(kind: str, replicas: int, nodes: int, home: Path) -> dict[str, Any
 # --- the parent ---------------------------------------------------------------------------------
 
 
-def _child(case: str, nodes: int, home: Path, tree: Path = ROOT) -> dict[str, Any]:
+def _child(case: str, nodes: int, home: Path, tree: Path) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(tree), STSCTL_CLOCK="manual", STSCTL_HOME=str(home))
     out = subprocess.run(
         [sys.executable, __file__, "--child", case, "--nodes", str(nodes), "--home", str(home)],
@@ -239,7 +239,7 @@ def main() -> None:
                         homes[build, int(n)] = home
                 result = _child(case, args.nodes, home, tree)
                 if result["compiled"] != (build == "compiled"):
-                    sys.exit(f"sim_bench: the {build} build ran {tree}'s other build")
+                    sys.exit(f"sim_bench: {tree} did not run the {build} build")
                 runs[build, case].append(result)
     best = {bc: min(runs[bc], key=lambda r: r["wall"]) for bc in cases}
     for build in builds:

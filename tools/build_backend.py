@@ -36,8 +36,8 @@ NATIVE_MODULES = [
     "stsctl/sim/gc.py",
     "stsctl/sim/ipam.py",
     "stsctl/sim/kubelet.py",
-    "stsctl/sim/scheduler.py",
     "stsctl/sim/nodes.py",
+    "stsctl/sim/scheduler.py",
     "stsctl/sim/statefulset.py",
     "stsctl/sim/volumes.py",
 ]

@@ -3,8 +3,9 @@ build of `setup.py`), for running the test suite or the benchmarks against the c
 
 Usage: python tools/native_tree.py DEST   (needs mypy and a C compiler; prints DEST when done)
 
-DEST is replaced. Run commands from DEST (or with DEST first on `PYTHONPATH`): its extension
-modules then take the place of their sources. A tree made from the same sources is reused.
+Run commands from DEST (or with DEST first on `PYTHONPATH`): its extension modules then take the
+place of their sources. DEST is made afresh, unless it was compiled from the same sources: then
+only its other files (tests, manifests, docs) are copied again.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def sources_digest(root: Path = ROOT) -> str:
 
 
 def build_native_tree(dest: Path, root: Path = ROOT) -> Path:
-    """`dest` as a compiled copy of `root` (reused when its sources are the same)."""
+    """`dest` as a compiled copy of `root` (its compiled modules reused when they were made
+    from the same sources)."""
     dest = dest.resolve()
     digest = sources_digest(root)
     stamp = dest / _STAMP
-    if stamp.is_file() and stamp.read_text() == digest and sources_digest(dest) == digest:
+    if stamp.is_file() and stamp.read_text() == digest:
+        shutil.copytree(root, dest, ignore=_SKIP, dirs_exist_ok=True)
         return dest
     if dest.exists():
         shutil.rmtree(dest)
