@@ -48,13 +48,17 @@ def build_native_tree(dest: Path, root: Path = ROOT) -> Path:
         shutil.rmtree(dest)
     shutil.copytree(root, dest, ignore=_SKIP)
     env = dict(os.environ, STSCTL_NATIVE="1")
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "setup.py", "-q", "build_ext", "--inplace"],
         cwd=dest,
         env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    if built.returncode != 0:
+        # mypyc reports type errors on stdout: show them, not only the exit status
+        sys.stdout.write(built.stdout)
+        built.check_returncode()
     stamp.write_text(digest)
     return dest
 

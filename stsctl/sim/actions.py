@@ -1,4 +1,9 @@
-"""What a controller may ask for. Frozen values; the engine in `backends.local` applies them.
+"""What a controller may ask for: values, never changed once made; the engine in
+`backends.local` applies them.
+
+The action classes are dataclasses (equality, repr) with initialisers of their own: a frozen
+dataclass's initialiser sets every field through `object.__setattr__`, and a generated one is
+not compiled in the compiled build; controllers make several actions per pod.
 
 Actions of one plan are applied in order. If one fails (the API rejects it), the engine records
 its `on_failure` event (with `: <error>` appended, or the error text substituted for `{error}`)
@@ -33,7 +38,7 @@ class RecordEvent(NamedTuple):
     host: str = ""  # source.host (the node, for kubelet events)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Create:
     """Create `obj` (the server fills uid, resourceVersion, timestamps, defaults)."""
 
@@ -41,8 +46,18 @@ class Create:
     on_success: tuple[RecordEvent, ...] = ()
     on_failure: RecordEvent | None = None
 
+    def __init__(
+        self,
+        obj: dict[str, Any],
+        on_success: tuple[RecordEvent, ...] = (),
+        on_failure: RecordEvent | None = None,
+    ) -> None:
+        self.obj = obj
+        self.on_success = on_success
+        self.on_failure = on_failure
 
-@dataclass(frozen=True)
+
+@dataclass
 class Update:
     """Replace metadata+spec of an existing object with `obj` (status is kept)."""
 
@@ -50,8 +65,18 @@ class Update:
     on_success: tuple[RecordEvent, ...] = ()
     on_failure: RecordEvent | None = None
 
+    def __init__(
+        self,
+        obj: dict[str, Any],
+        on_success: tuple[RecordEvent, ...] = (),
+        on_failure: RecordEvent | None = None,
+    ) -> None:
+        self.obj = obj
+        self.on_success = on_success
+        self.on_failure = on_failure
 
-@dataclass(frozen=True)
+
+@dataclass
 class UpdateStatus:
     """Replace the `status` of an object (the /status subresource): no generation bump."""
 
@@ -60,8 +85,14 @@ class UpdateStatus:
     name: str
     status: dict[str, Any]
 
+    def __init__(self, kind: str, namespace: str | None, name: str, status: dict[str, Any]) -> None:
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.status = status
 
-@dataclass(frozen=True)
+
+@dataclass
 class Bind:
     """Assign a pod to a node (the pods/binding subresource): `spec.nodeName` and `status` (with
     its PodScheduled condition) change in one write, as the API server's binding does, so a
@@ -74,8 +105,24 @@ class Bind:
     on_success: tuple[RecordEvent, ...] = ()
     on_failure: RecordEvent | None = None
 
+    def __init__(
+        self,
+        namespace: str,
+        name: str,
+        node_name: str,
+        status: dict[str, Any],
+        on_success: tuple[RecordEvent, ...] = (),
+        on_failure: RecordEvent | None = None,
+    ) -> None:
+        self.namespace = namespace
+        self.name = name
+        self.node_name = node_name
+        self.status = status
+        self.on_success = on_success
+        self.on_failure = on_failure
 
-@dataclass(frozen=True)
+
+@dataclass
 class Delete:
     """Delete an object as an API client would.
 
@@ -92,8 +139,28 @@ class Delete:
     on_success: tuple[RecordEvent, ...] = ()
     on_failure: RecordEvent | None = None
 
+    def __init__(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        uid: str | None = None,
+        grace_period_seconds: int | None = None,
+        propagation: Propagation | None = None,
+        on_success: tuple[RecordEvent, ...] = (),
+        on_failure: RecordEvent | None = None,
+    ) -> None:
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.grace_period_seconds = grace_period_seconds
+        self.propagation = propagation
+        self.on_success = on_success
+        self.on_failure = on_failure
 
-@dataclass(frozen=True)
+
+@dataclass
 class RemoveFinalizer:
     """Drop one finalizer (the object disappears when none remain and it is being deleted)."""
 
@@ -101,6 +168,12 @@ class RemoveFinalizer:
     namespace: str | None
     name: str
     finalizer: str
+
+    def __init__(self, kind: str, namespace: str | None, name: str, finalizer: str) -> None:
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.finalizer = finalizer
 
 
 Action: TypeAlias = Create | Update | UpdateStatus | Bind | Delete | RemoveFinalizer | RecordEvent
@@ -117,6 +190,12 @@ class Plan:
 
     actions: list[Action] = field(default_factory=list)
     wake_at: datetime | None = None
+
+    def __init__(
+        self, actions: list[Action] | None = None, wake_at: datetime | None = None
+    ) -> None:
+        self.actions = actions if actions is not None else []
+        self.wake_at = wake_at
 
     def add(self, *actions: Action) -> Plan:
         self.actions.extend(actions)

@@ -326,14 +326,16 @@ def containers_of(spec: Obj) -> Containers:
     )
 
 
-@dataclass
 class PodOutcome:
-    """What the kubelet decided for one pod."""
+    """What the kubelet decided for one pod (a plain class: one is made per pod sync)."""
 
-    status: Obj | None = None  # the new status, when it changed
-    events: list[RecordEvent] = field(default_factory=list)
-    delete: Delete | None = None
-    wake_at: datetime | None = None
+    __slots__ = ("delete", "events", "status", "wake_at")
+
+    def __init__(self) -> None:
+        self.status: Obj | None = None  # the new status, when it changed
+        self.events: list[RecordEvent] = []
+        self.delete: Delete | None = None
+        self.wake_at: datetime | None = None
 
 
 def _t(text: Any) -> datetime | None:

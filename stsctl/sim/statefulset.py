@@ -590,6 +590,41 @@ class _Facts:
     selector: tuple[Any, bool] | None = None  # (spec.selector it was matched against, result)
     storage: tuple[Any, bool] | None = None  # (volumeClaimTemplates checked, storageMatches)
 
+    def __init__(
+        self,
+        pod: dict[str, Any],
+        name: str,
+        namespace: str,
+        parent: str,
+        ordinal: int,
+        controller_uid: str | None,
+        created: bool,
+        terminating: bool,
+        phase: str,
+        running_ready: bool,
+        ready: bool,
+        ready_since: datetime | None,
+        revision: str,
+        name_ok: bool,
+    ) -> None:
+        # Written out (not the dataclass's): the compiled build compiles this one.
+        self.pod = pod
+        self.name = name
+        self.namespace = namespace
+        self.parent = parent
+        self.ordinal = ordinal
+        self.controller_uid = controller_uid
+        self.created = created
+        self.terminating = terminating
+        self.phase = phase
+        self.running_ready = running_ready
+        self.ready = ready
+        self.ready_since = ready_since
+        self.revision = revision
+        self.name_ok = name_ok
+        self.selector = None
+        self.storage = None
+
     @classmethod
     def of(cls, pod: dict[str, Any], previous: _Facts | None = None) -> _Facts:
         """The facts of `pod`. `previous`: the facts of an earlier object of the same name,
@@ -615,7 +650,7 @@ class _Facts:
         ready = ready_cond is not None and ready_cond.get("status") == "True"
         since = ready_cond.get("lastTransitionTime") if ready_cond is not None and ready else None
         labels = meta.get("labels") or {}
-        facts = cls(
+        facts = _Facts(
             pod=pod,
             name=name,
             namespace=str(meta.get("namespace") or ""),

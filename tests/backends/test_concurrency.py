@@ -111,6 +111,12 @@ def check_store(db: Path) -> set[str]:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "meta" not in tables:
+            # Killed after the file was made but before its tables were: nothing committed (the
+            # next command makes them).
+            assert not tables & {"objects", "events", "changes"}
+            return set()
         row = conn.execute("SELECT value FROM meta WHERE key = 'resource_version'").fetchone()
         if row is None:
             # Killed before the first transaction committed: an empty store, bootstrapped by
