@@ -40,7 +40,7 @@ from stsctl.backends.local.state import (
     format_precise,
     parse_precise,
 )
-from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, encode
+from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, dumps
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
 
@@ -245,7 +245,7 @@ class _Persister:
             else:
                 meta = obj["metadata"]
                 uid = meta.get("uid", "")
-                rows.append((*key, uid, int(meta["resourceVersion"]), encode(obj)))
+                rows.append((*key, uid, int(meta["resourceVersion"]), dumps(obj)))
         self.store.write_objects(rows)
         self.store.copy_objects(copies)
 

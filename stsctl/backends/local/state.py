@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from stsctl.backends.local.store import ObjectKey, encode
+from stsctl.backends.local.store import ObjectKey, dumps
 
 Obj = dict[str, Any]
 ChangeListener = Callable[[str, Obj, "Obj | None", bool], None]
@@ -147,7 +147,7 @@ class Change(NamedTuple):
     type: str  # ADDED, MODIFIED, DELETED
     obj: Obj
     key: ObjectKey
-    body: bytes  # `encode`d
+    body: str
 
 
 class ClusterState:
@@ -269,7 +269,7 @@ class ClusterState:
         """Log a change: every write is one entry, as every write to etcd is one watch event (a
         pod's creation, its binding and the kubelet's first status are three `get -w` rows)."""
         rv = int(obj["metadata"]["resourceVersion"])
-        self.changes.append(Change(rv, change, obj, key, encode(obj)))
+        self.changes.append(Change(rv, change, obj, key, dumps(obj)))
 
     def remove(self, kind: str, namespace: str | None, name: str) -> Obj | None:
         """Remove an object for good; the DELETED change carries a new resourceVersion."""
@@ -292,7 +292,7 @@ class ClusterState:
         self.dirty[key] = None
         rv = self.next_resource_version()
         gone = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
-        self.changes.append(Change(rv, "DELETED", gone, key, encode(gone)))
+        self.changes.append(Change(rv, "DELETED", gone, key, dumps(gone)))
         for listener in tuple(self.listeners):  # a listener may add another
             listener("DELETED", gone, old, False)
         return gone
@@ -351,7 +351,7 @@ class ClusterState:
         """Log a change to an object kept outside the working set (events). Listeners are not
         told: they watch the working set (no controller watches events). `rv`: its
         resourceVersion; `key`: its `object_key`."""
-        self.changes.append(Change(rv, change, obj, key, encode(obj)))
+        self.changes.append(Change(rv, change, obj, key, dumps(obj)))
 
     def take_changes(self) -> builtins.list[Change]:
         """The change-log entries gathered so far; forgets them (the rows stay dirty)."""

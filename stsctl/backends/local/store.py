@@ -129,20 +129,13 @@ def database_path(home: Path | None = None) -> Path:
     return (home or stsctl_home()) / DB_NAME
 
 
-def encode(obj: Any) -> bytes:
-    """Compact UTF-8 JSON, as `json.dumps(obj, separators=(",", ":"), ensure_ascii=False)`
-    writes it (orjson: a 5,000-pod scale-up encodes about 45,000 objects). Bodies are stored as
-    these bytes (SQLite keeps them as blobs; `loads` reads blobs and text alike): decoding each
-    to a string only to have SQLite encode it again cost a tenth of the encoding."""
-    try:
-        return orjson.dumps(obj)
-    except TypeError:  # a non-string key or an integer beyond 64 bits: let json convert it
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def dumps(obj: Any) -> str:
-    """`encode`, as text."""
-    return encode(obj).decode()
+    """Compact JSON, as `json.dumps(obj, separators=(",", ":"), ensure_ascii=False)` writes it
+    (orjson: a 5,000-pod scale-up encodes about 45,000 objects)."""
+    try:
+        return orjson.dumps(obj).decode()
+    except TypeError:  # a non-string key or an integer beyond 64 bits: let json convert it
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
 loads = orjson.loads
@@ -437,7 +430,7 @@ class Store:
         for (body,) in self.conn.execute("SELECT body FROM objects"):
             yield loads(body)
 
-    def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, bytes]]) -> None:
+    def write_objects(self, rows: Sequence[tuple[str, str, str, str, int, str]]) -> None:
         """Upsert `(kind, namespace, name, uid, rv, body)` rows."""
         if rows:
             self._write_rows(
@@ -563,7 +556,7 @@ class Store:
 
     # --- Change log ----------------------------------------------------------------------------
 
-    def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, bytes]]) -> None:
+    def append_changes(self, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
         if rows:
             self._write_rows(
                 "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, body)", "", rows
