@@ -16,18 +16,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 EventType = Literal["Normal", "Warning"]
 Propagation = Literal["Background", "Foreground", "Orphan"]
 
 
-class RecordEvent(NamedTuple):
+@dataclass
+class RecordEvent:
     """A v1 Event about `involved` (a full object or an object reference dict).
 
     `component` is the event's `source.component` (`statefulset-controller`,
-    `persistentvolume-controller`, `default-scheduler`, `kubelet`, ...). A named tuple rather
-    than a frozen dataclass, which is slower to make: controllers make several per pod.
+    `persistentvolume-controller`, `default-scheduler`, `kubelet`, ...).
     """
 
     involved: dict[str, Any]
@@ -36,6 +36,22 @@ class RecordEvent(NamedTuple):
     message: str
     component: str
     host: str = ""  # source.host (the node, for kubelet events)
+
+    def __init__(
+        self,
+        involved: dict[str, Any],
+        type: EventType,
+        reason: str,
+        message: str,
+        component: str,
+        host: str = "",
+    ) -> None:
+        self.involved = involved
+        self.type = type
+        self.reason = reason
+        self.message = message
+        self.component = component
+        self.host = host
 
 
 @dataclass

@@ -31,7 +31,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from stsctl.clock import format_time, parse_time
 from stsctl.core.objects import meta as _meta
@@ -225,20 +225,38 @@ def _trigger_time(service: Obj, pods: Iterable[Obj]) -> str | None:
     return format_time(max(times)) if times else None
 
 
-class _PodEntry(NamedTuple):
+class _PodEntry:
     """What one pod object (on one node object) gives a Service: whether it is listed, its
     port group, ports and endpoint, and its latest change for the trigger time."""
 
-    pod: Obj
-    node: Obj | None
-    node_key: str  # the pod's `spec.nodeName` as the node lookup uses it
-    key: tuple[str, str]  # the pod's (namespace, name)
-    listed: bool
-    group: str
-    ports: list[Obj]
-    endpoint: Obj
-    changed_at: datetime | None
-    uid: str
+    __slots__ = (
+        "changed_at", "endpoint", "group", "key", "listed", "node", "node_key", "pod", "ports",
+        "uid",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        pod: Obj,
+        node: Obj | None,
+        node_key: str,  # the pod's `spec.nodeName` as the node lookup uses it
+        key: tuple[str, str],  # the pod's (namespace, name)
+        listed: bool,
+        group: str,
+        ports: list[Obj],
+        endpoint: Obj,
+        changed_at: datetime | None,
+        uid: str,
+    ) -> None:
+        self.pod = pod
+        self.node = node
+        self.node_key = node_key
+        self.key = key
+        self.listed = listed
+        self.group = group
+        self.ports = ports
+        self.endpoint = endpoint
+        self.changed_at = changed_at
+        self.uid = uid
 
 
 @dataclass

@@ -395,9 +395,12 @@ def filter_node(
 # --- Planning ----------------------------------------------------------------------------------
 
 
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
 def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGIT_RUNS.split(name) if part
     )
 
 

@@ -29,6 +29,7 @@ from stsctl.backends.base import DryRun, PatchType, Propagation, WatchEvent
 from stsctl.backends.local import simclock
 from stsctl.backends.local.apiserver import ApiServer, copy_json, resource_kind
 from stsctl.backends.local.bootstrap import check_node_count, initial_objects, node_count_from_env
+from stsctl.backends.local.codec import dumps
 from stsctl.backends.local.engine import Engine, StepObserver
 from stsctl.backends.local.events import EventRecorder
 from stsctl.backends.local.namespaces import NamespaceController
@@ -40,7 +41,7 @@ from stsctl.backends.local.state import (
     format_precise,
     parse_precise,
 )
-from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path, dumps
+from stsctl.backends.local.store import ObjectKey, Store, StoreDamaged, database_path
 from stsctl.errors import ApiError, StsctlError
 from stsctl.sim.controller import Controller
 

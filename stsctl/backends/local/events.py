@@ -34,8 +34,9 @@ from hashlib import blake2b as _blake2b
 from math import ceil
 from typing import Any
 
+from stsctl.backends.local.codec import dumps, loads
 from stsctl.backends.local.state import EPOCH, ClusterState
-from stsctl.backends.local.store import Store, dumps, loads
+from stsctl.backends.local.store import Store
 from stsctl.clock import format_time
 from stsctl.sim.actions import RecordEvent
 

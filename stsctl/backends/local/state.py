@@ -18,9 +18,10 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from stsctl.backends.local.store import ObjectKey, dumps
+from stsctl.backends.local.codec import dumps
+from stsctl.backends.local.store import ObjectKey
 
 Obj = dict[str, Any]
 ChangeListener = Callable[[str, Obj, "Obj | None", bool], None]
@@ -137,17 +138,20 @@ def _node_name(pod: Obj) -> str:
     return node if isinstance(node, str) else ""
 
 
-class Change(NamedTuple):
+class Change:
     """One entry for the change log: the object as it was right after the change, and its
-    encoding (a named tuple: one is made for every write and every event). The object is
+    encoding (a plain class: one is made for every write and every event). The object is
     encoded at once, while what was just built is still in the processor's caches: encoded
     when the entries are written out, a few thousand changes later, it took a third longer."""
 
-    rv: int
-    type: str  # ADDED, MODIFIED, DELETED
-    obj: Obj
-    key: ObjectKey
-    body: str
+    __slots__ = ("body", "key", "obj", "rv", "type")
+
+    def __init__(self, rv: int, type: str, obj: Obj, key: ObjectKey, body: str) -> None:
+        self.rv = rv
+        self.type = type  # ADDED, MODIFIED, DELETED
+        self.obj = obj
+        self.key = key
+        self.body = body
 
 
 class ClusterState:

@@ -40,7 +40,6 @@ last committed state (SQLite's atomic commit in WAL mode).
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sqlite3
@@ -52,11 +51,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from stsctl.backends.local.codec import loads
 from stsctl.errors import StsctlError
 
 SCHEMA_VERSION = "1"
@@ -127,18 +126,6 @@ def stsctl_home() -> Path:
 
 def database_path(home: Path | None = None) -> Path:
     return (home or stsctl_home()) / DB_NAME
-
-
-def dumps(obj: Any) -> str:
-    """Compact JSON, as `json.dumps(obj, separators=(",", ":"), ensure_ascii=False)` writes it
-    (orjson: a 5,000-pod scale-up encodes about 45,000 objects)."""
-    try:
-        return orjson.dumps(obj).decode()
-    except TypeError:  # a non-string key or an integer beyond 64 bits: let json convert it
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-
-
-loads = orjson.loads
 
 
 class _RowWriter:
@@ -323,7 +310,7 @@ class Store:
         """`head VALUES … tail` for `rows`, through the writer thread (`_RowWriter.submit`).
         `bodies`: the rows end with a body, whose bytes count towards the next checkpoint."""
         if bodies:
-            self._written += sum(len(row[-1]) for row in rows)
+            self._written += sum(map(len, map(itemgetter(-1), rows)))
         self._writer.submit(head, tail, rows)
 
     def _checkpoint_in_background(self) -> None:
