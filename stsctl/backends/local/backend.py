@@ -375,11 +375,13 @@ class LocalBackend:
                     engine.attach(api, events)
                     engine.on_step = self.on_step
                     engine.on_changes = persister.spill
+                    engine.on_pause = store.let_writer_run
                 target = simclock.target_time(state.meta, self._wall()) if catch_up else None
 
                 def make_engine() -> Engine:
                     made = Engine(self._controller_list(), state, api, events, on_step=self.on_step)
                     made.on_changes = persister.spill
+                    made.on_pause = store.let_writer_run
                     made.resync()
                     return made
 

@@ -62,6 +62,8 @@ StepObserver = Callable[[ClusterView, datetime], None]
 KeysFor = Callable[[Obj, ClusterView], Iterable[Key]]
 DEFAULT_MAX_SYNCS_PER_INSTANT = 1000
 SPILL_CHANGES = 2000
+# How often (in actions applied) the session's `on_pause` is called: see `Engine.on_pause`.
+PAUSE_EVERY_ACTIONS = 50
 # workqueue.DefaultControllerRateLimiter's per-item exponential back-off.
 FAILURE_BACKOFF_BASE = timedelta(milliseconds=5)
 FAILURE_BACKOFF_MAX = timedelta(seconds=1000)
@@ -128,6 +130,11 @@ class Engine:
         # Called between two actions once the change log holds `SPILL_CHANGES` entries or more:
         # the session writes them out while the simulation goes on (see backend `_Persister`).
         self.on_changes: Callable[[], None] | None = None
+        # Called every `PAUSE_EVERY_ACTIONS` actions: the session lets the store's writer thread
+        # take the GIL if it has work (compiled code never offers it, so the writer's backlog
+        # grew until the commit waited for it).
+        self.on_pause: Callable[[], None] | None = None
+        self._unpaused = 0
         self._changed = False
         self._load_requeues()
         state.listeners.append(self.on_change)
@@ -298,6 +305,10 @@ class Engine:
         """Carry out a plan's actions in order; stop at the first failure (then False)."""
         changes = self.state.changes
         for action in plan.actions:
+            self._unpaused += 1
+            if self._unpaused >= PAUSE_EVERY_ACTIONS and self.on_pause is not None:
+                self._unpaused = 0
+                self.on_pause()
             if len(changes) >= SPILL_CHANGES and self.on_changes is not None:
                 # Written out as they come, even within one plan (a scale-up creates every pod
                 # in one): the change log held in memory stays small, and the store's writer

@@ -27,6 +27,8 @@ thread that runs them on the same connection, in order, as multi-row statements 
 and events copied by SQLite from their change-log entries): SQLite does the work without the GIL,
 so on a second core it overlaps with the simulation that produces the rows (a write of one
 statement, with nothing queued, runs at once instead: a small command never starts the thread).
+The thread needs the GIL between two statements; the engine offers it every few actions
+(`let_writer_run`), as compiled simulation code never does by itself.
 Any other use of the connection (a read, a commit) first waits for the writes queued before it,
 and an error in a queued write is raised there; so, seen from the caller, the store behaves as
 if every write had run at once.
@@ -202,6 +204,13 @@ class _RowWriter:
                     self._busy -= 1
                     self._ready.notify_all()
 
+    def offer_gil(self) -> None:
+        """Let the thread take the GIL for a moment if it has statements queued: between two
+        statements it needs the GIL to bind the next rows, and compiled simulation code, unlike
+        the interpreter, never hands it over by itself (`time.sleep(0)` does)."""
+        if self._busy:
+            time.sleep(0)
+
     def wait(self) -> None:
         """Return once every queued write has run; raise the first one's error, if any."""
         with self._ready:
@@ -299,6 +308,12 @@ class Store:
             ).fetchone()
             if "WITHOUT ROWID" not in str(objects).upper():
                 self.conn.execute(_OBJECTS_KEY_INDEX)
+
+    def let_writer_run(self) -> None:
+        """Give the writer thread a moment if it has work queued (see `_RowWriter.offer_gil`):
+        called by the engine between actions, so that the writes overlap the simulation instead
+        of piling up for the commit to wait on."""
+        self._writer.offer_gil()
 
     def close(self) -> None:
         self._writer.stop()
