@@ -55,41 +55,32 @@ class RecordEvent:
 
 
 @dataclass
-class Create:
+class _Write:
+    """A write of a whole object (`Create`, `Update`)."""
+
+    obj: dict[str, Any]
+    on_success: tuple[RecordEvent, ...] = ()
+    on_failure: RecordEvent | None = None
+
+    def __init__(
+        self,
+        obj: dict[str, Any],
+        on_success: tuple[RecordEvent, ...] = (),
+        on_failure: RecordEvent | None = None,
+    ) -> None:
+        self.obj = obj
+        self.on_success = on_success
+        self.on_failure = on_failure
+
+
+@dataclass(init=False)  # (the initialiser is `_Write`'s)
+class Create(_Write):
     """Create `obj` (the server fills uid, resourceVersion, timestamps, defaults)."""
 
-    obj: dict[str, Any]
-    on_success: tuple[RecordEvent, ...] = ()
-    on_failure: RecordEvent | None = None
 
-    def __init__(
-        self,
-        obj: dict[str, Any],
-        on_success: tuple[RecordEvent, ...] = (),
-        on_failure: RecordEvent | None = None,
-    ) -> None:
-        self.obj = obj
-        self.on_success = on_success
-        self.on_failure = on_failure
-
-
-@dataclass
-class Update:
+@dataclass(init=False)
+class Update(_Write):
     """Replace metadata+spec of an existing object with `obj` (status is kept)."""
-
-    obj: dict[str, Any]
-    on_success: tuple[RecordEvent, ...] = ()
-    on_failure: RecordEvent | None = None
-
-    def __init__(
-        self,
-        obj: dict[str, Any],
-        on_success: tuple[RecordEvent, ...] = (),
-        on_failure: RecordEvent | None = None,
-    ) -> None:
-        self.obj = obj
-        self.on_success = on_success
-        self.on_failure = on_failure
 
 
 @dataclass
