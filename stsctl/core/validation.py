@@ -1126,6 +1126,21 @@ def _renamed_volume(spec: Obj, old: str, new: str) -> Obj:
     return out
 
 
+def _spec_key(spec: Obj) -> bytes | None:
+    """The findings cache's key for `spec` (see `_POD_SPEC_FINDINGS`); None for data neither
+    encoding takes."""
+    try:
+        key: bytes | None = orjson.dumps(spec)
+    except TypeError:
+        key = None
+    if key is not None and b"null" not in key:
+        return key
+    try:
+        return b"\0" + marshal.dumps(spec, 2)  # version 2: no back-references
+    except ValueError:
+        return None
+
+
 def _pod_spec_findings(spec: Any) -> list[FieldError]:
     if not isinstance(spec, dict):
         return validate_pod_spec(spec, ("spec",))
@@ -1133,15 +1148,9 @@ def _pod_spec_findings(spec: Any) -> list[FieldError]:
     token = _token_volume(shared)
     if token is not None:
         shared = _renamed_volume(shared, token[1], _TOKEN_VOLUME_STAND_IN)
-    try:
-        key = orjson.dumps(shared)
-        if b"null" in key:
-            raise TypeError("not plain JSON")
-    except TypeError:
-        try:
-            key = b"\0" + marshal.dumps(shared, 2)  # version 2: no back-references
-        except ValueError:  # not plain data
-            return validate_pod_spec(spec, ("spec",))
+    key = _spec_key(shared)
+    if key is None:  # not plain data
+        return validate_pod_spec(spec, ("spec",))
     found = _POD_SPEC_FINDINGS.get(key)
     if found is None:
         if len(_POD_SPEC_FINDINGS) >= _POD_SPEC_FINDINGS_KEPT:

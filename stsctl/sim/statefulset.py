@@ -625,8 +625,8 @@ class _Facts:
         self.selector = None
         self.storage = None
 
-    @classmethod
-    def of(cls, pod: dict[str, Any], previous: _Facts | None = None) -> _Facts:
+    @staticmethod
+    def of(pod: dict[str, Any], previous: _Facts | None = None) -> _Facts:
         """The facts of `pod`. `previous`: the facts of an earlier object of the same name,
         whose selector and storage verdicts still hold when the labels (or the spec) are the
         very same objects, as they are after a status-only write."""
